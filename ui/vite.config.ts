@@ -1,0 +1,30 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+
+export default defineConfig({
+  // Relative asset URLs: the built files are served by Tauri's own protocol.
+  base: "./",
+  clearScreen: false,
+  server: {
+    port: 5173,
+    strictPort: true,
+    host: "127.0.0.1",
+    // The error catalogs live in ../assets/locales, shared with the CLI.
+    fs: { allow: [repoRoot] },
+  },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    target: "safari15",
+    // No inline scripts or styles: the CSP allows 'self' only.
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+    sourcemap: false,
+  },
+  test: {
+    include: ["src/**/*.test.ts"],
+    environment: "node",
+  },
+});
