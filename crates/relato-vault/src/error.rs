@@ -10,6 +10,45 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
+/// Every code [`VaultError::code`] can return, for catalogs and their tests.
+pub const ERROR_CODES: &[&str] = &[
+    "vault.not_found",
+    "vault.already_exists",
+    "vault.not_a_vault",
+    "vault.in_use",
+    "vault.newer_format",
+    "vault.io",
+    "vault.locked",
+    "storage.full",
+    "storage.error",
+    "auth.wrong_passphrase",
+    "auth.unknown_user",
+    "auth.slot_revoked",
+    "auth.bad_recovery_code",
+    "auth.malformed_recovery_code",
+    "auth.weak_passphrase",
+    "auth.not_permitted",
+    "user.exists",
+    "user.unknown_role",
+    "record.not_found",
+    "record.ambiguous_id",
+    "record.corrupt",
+    "stream.corrupt",
+    "stream.reordered",
+    "stream.missing_chunk",
+    "stream.truncated",
+    "stream.unfinished",
+    "stream.trailing_chunk",
+    "custody.malformed",
+    "custody.sequence",
+    "custody.chain_broken",
+    "custody.bad_signature",
+    "custody.unknown_key",
+    "custody.bad_certificate",
+    "custody.revoked_key",
+    "input.invalid",
+];
+
 /// Result alias for vault operations.
 pub type Result<T, E = VaultError> = std::result::Result<T, E>;
 
@@ -244,6 +283,16 @@ impl VaultError {
                 put("chain", chain.clone());
                 put("line", line.to_string());
                 put("detail", fault.to_string());
+                match fault {
+                    CustodyFault::Sequence { expected, found } => {
+                        put("expected", expected.to_string());
+                        put("found", found.to_string());
+                    }
+                    CustodyFault::UnknownKey(k) | CustodyFault::RevokedKey(k) | CustodyFault::Certificate(k) => {
+                        put("key", k.clone())
+                    }
+                    CustodyFault::Malformed(_) | CustodyFault::Chain | CustodyFault::Signature => {}
+                }
             }
             VaultError::InvalidInput { field, reason } => {
                 put("field", (*field).to_owned());

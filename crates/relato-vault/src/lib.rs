@@ -1,10 +1,51 @@
-//! placeholder during bring-up
+//! Relato's vault: everything a recording's integrity rests on.
+//!
+//! One SQLite file holds all of a organisation's cases, sessions, streams and
+//! custody logs, every sensitive byte encrypted. The layers, bottom up:
+//!
+//! - [`store`](crate::probe): the file, its process lock, migrations.
+//! - `crypto`: the master key, HKDF subkeys, the record seal
+//!   (XChaCha20-Poly1305 bound to vault, table, row and schema version).
+//! - `keyslot` / [`RecoveryCode`]: Argon2id slots wrapping the master key
+//!   (and the holder's signing key) for each passphrase and the recovery code.
+//! - [`stream`]: age-style chunked STREAM encryption for large blobs.
+//! - [`identity`]: roles, Ed25519 keys, organisation certificates.
+//! - [`custody`]: hash-chained, signed JSON lines and their verifier.
+//! - [`Vault`]: the unlocked vault; users, cases, sessions and streams are
+//!   its methods, each write committed with the custody line that logs it.
+//!
+//! Architecture invariant: this crate knows nothing of Tauri, audio devices
+//! or any user interface; it is driven by the CLI and the desktop shell alike.
+
 #![forbid(unsafe_code)]
+
+mod cases;
+mod crypto;
+pub mod custody;
 mod error;
+pub mod identity;
+mod keyslot;
+mod records;
+mod recovery;
 mod store;
-pub use error::{CustodyFault, Result, StreamFault, VaultError};
-pub use store::{VaultProbe, FORMAT_VERSION};
+pub mod stream;
+mod streams;
+mod users;
+mod vault;
+
 use std::path::{Path, PathBuf};
+
+pub use cases::NewSession;
+pub use custody::{ChainSummary, SignedLine, VAULT_CHAIN};
+pub use error::{CustodyFault, Result, StreamFault, VaultError, ERROR_CODES};
+pub use identity::Role;
+pub use keyslot::{KdfParams, MIN_PASSPHRASE_CHARS};
+pub use records::{Case, CaseFields, Language, PresentRole, Session, SessionFields, MAX_AGE_YEARS};
+pub use recovery::RecoveryCode;
+pub use store::{VaultProbe, FORMAT_VERSION};
+pub use streams::{StreamInfo, StreamState, StreamWriter};
+pub use users::UserInfo;
+pub use vault::{Me, NewVault, Vault};
 
 /// The default vault location: `<platform data dir>/relato/vault.relato`.
 pub fn default_vault_path() -> Result<PathBuf> {

@@ -5,7 +5,7 @@
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
-    value BLOB NOT NULL
+    value ANY NOT NULL
 ) STRICT;
 
 CREATE TABLE users (
