@@ -1,1 +1,48 @@
-fn main(){}
+//! `relato`: the command-line shell over Relato's library crates.
+//!
+//! Thin by design: parse (args.rs), unlock (context.rs), call one vault
+//! method (commands/), print (output.rs). Every message a person reads is
+//! looked up in the locale catalogs (i18n.rs); errors print as one line on
+//! stderr — or one JSON object with `--json` — with a distinct exit status.
+
+#![forbid(unsafe_code)]
+
+mod args;
+mod commands;
+mod context;
+mod error;
+mod i18n;
+mod output;
+mod secrets;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::i18n::{Catalog, Lang};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ctx = Ctx::new(cli.global, Catalog::new(Lang::from_env()));
+    match run(&ctx, cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            ctx.report(&e);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Init { org, admin, recovery_out } => commands::vault::init(ctx, &org, &admin, recovery_out.as_deref()),
+        Command::Status => commands::vault::status(ctx),
+        Command::User(c) => commands::users::run(ctx, c),
+        Command::Case(c) => commands::cases::run(ctx, c),
+        Command::Session(c) => commands::sessions::run(ctx, c),
+        Command::Log(c) => commands::log::run(ctx, c),
+    }
+}

@@ -94,7 +94,9 @@ fn reordered_chunks_are_detected_as_such() {
     f.create().0.lock();
     let id = sealed_stream(&f, 4);
     f.tamper(&format!(
-        "UPDATE stream_chunks SET idx = CASE idx WHEN 1 THEN 2 ELSE 1 END WHERE stream_id = '{id}' AND idx IN (1, 2);"
+        "CREATE TEMP TABLE saved AS SELECT idx, body FROM stream_chunks WHERE stream_id = '{id}';
+         UPDATE stream_chunks SET body = (SELECT body FROM saved WHERE idx = 2) WHERE stream_id = '{id}' AND idx = 1;
+         UPDATE stream_chunks SET body = (SELECT body FROM saved WHERE idx = 1) WHERE stream_id = '{id}' AND idx = 2;"
     ));
     let v = f.admin();
     assert_eq!(stream_fault(v.read_stream(&id).err().unwrap()), (1, StreamFault::Reordered { belongs_at: 2 }));
@@ -157,7 +159,7 @@ fn chunks_do_not_move_between_streams() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(32))]
 
     /// Sealing then opening at the same position gives back the input;
     /// any other position, flag or a single flipped bit does not open.

@@ -1,0 +1,207 @@
+//! The command line, as clap reads it. Global options are accepted anywhere
+//! on the line (`relato case list --json` and `relato --json case list`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "relato", version, about = "Relato: encrypted vault, cases, sessions and custody log", max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Vault file [default: the platform data directory, e.g. ~/.local/share/relato/vault.relato]
+    #[arg(long, global = true, env = "RELATO_VAULT", value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+    /// Who is acting (login name)
+    #[arg(long, global = true, env = "RELATO_USER", value_name = "NAME")]
+    pub user: Option<String>,
+    /// Read the passphrase from FILE (first line) instead of prompting
+    #[arg(long, global = true, env = "RELATO_PASSPHRASE_FILE", value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Unlock with the recovery code in FILE instead of a passphrase
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "passphrase_file")]
+    pub recovery_code_file: Option<PathBuf>,
+    /// Machine-readable output (JSON on stdout; errors as one JSON line on stderr)
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a new vault with its organisation key, first administrator and recovery code
+    Init {
+        /// Organisation name, as certificates and the custody annex will show it
+        #[arg(long, value_name = "NAME")]
+        org: String,
+        /// Name of the first administrator (who logs in with --user NAME)
+        #[arg(long, value_name = "NAME")]
+        admin: String,
+        /// Write the recovery code to FILE (created new, mode 600) instead of only showing it
+        #[arg(long, value_name = "FILE")]
+        recovery_out: Option<PathBuf>,
+    },
+    /// Say whether the vault exists and is free to open (does not unlock)
+    Status,
+    /// Users and their access
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Cases
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// Sessions (one interview with one child)
+    #[command(subcommand)]
+    Session(SessionCommand),
+    /// The custody log
+    #[command(subcommand)]
+    Log(LogCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a person with a role (administrators)
+    Add {
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// administrator | interviewer | reviewer | litigator
+        #[arg(long, value_name = "ROLE")]
+        role: String,
+        /// File whose first line is the new user's passphrase
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: PathBuf,
+        /// Institution [default: the organisation]
+        #[arg(long, value_name = "TEXT")]
+        institution: Option<String>,
+    },
+    /// List users and whether their access is active
+    List,
+    /// Change your passphrase, or (administrators, recovery) reset another user's
+    Passwd {
+        /// Whose passphrase to reset [default: your own]
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// File whose first line is the new passphrase [default: prompt twice]
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+    /// Revoke a user's access (administrators); their past signatures stay valid
+    Revoke {
+        #[arg(long, value_name = "NAME")]
+        name: String,
+    },
+}
+
+#[derive(Args, Debug, Default)]
+pub struct CaseFieldArgs {
+    /// Place (free text: state, municipality, community)
+    #[arg(long, value_name = "TEXT")]
+    pub place: Option<String>,
+    /// Institution involved (free text: school, shelter, church…)
+    #[arg(long, value_name = "TEXT")]
+    pub institution: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CaseCommand {
+    /// Create a case; prints its id alone
+    New {
+        /// Reference code (e.g. the file number)
+        #[arg(long = "ref", value_name = "REF")]
+        reference: String,
+        #[command(flatten)]
+        fields: CaseFieldArgs,
+    },
+    /// List cases
+    List,
+    /// Show a case, its revisions and its sessions
+    Show { id: String },
+    /// Edit a case (adds a revision; earlier ones are kept)
+    Edit {
+        id: String,
+        #[arg(long = "ref", value_name = "REF")]
+        reference: Option<String>,
+        #[command(flatten)]
+        fields: CaseFieldArgs,
+    },
+}
+
+#[derive(Args, Debug, Default)]
+pub struct SessionFieldArgs {
+    /// Interviewer's login name [default: you]
+    #[arg(long, value_name = "NAME")]
+    pub interviewer: Option<String>,
+    /// A person present, by role (repeatable): interviewer, psychologist, guardian,
+    /// legal_representative, public_prosecutor, child_rights_advocate, interpreter, other
+    #[arg(long = "present", value_name = "ROLE")]
+    pub present: Vec<String>,
+    /// Interview protocol used (e.g. NICHD)
+    #[arg(long, value_name = "TEXT")]
+    pub protocol: Option<String>,
+    /// Reference of the consent form
+    #[arg(long = "consent", value_name = "REF")]
+    pub consent: Option<String>,
+    /// General location (municipality, office — never an address)
+    #[arg(long, value_name = "TEXT")]
+    pub location: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SessionCommand {
+    /// Create a session; prints its id alone
+    New {
+        #[arg(long = "case", value_name = "ID")]
+        case_id: String,
+        /// The child's code (never a name): letters, digits, '-' and '_' with at least one digit
+        #[arg(long, value_name = "CODE")]
+        child_code: String,
+        /// Age in years at the interview
+        #[arg(long, value_name = "N")]
+        age: u8,
+        /// es | en
+        #[arg(long, value_name = "LANG")]
+        language: String,
+        #[command(flatten)]
+        fields: SessionFieldArgs,
+    },
+    /// List the sessions of a case
+    List {
+        #[arg(long = "case", value_name = "ID")]
+        case_id: String,
+    },
+    /// Show a session's metadata
+    Show { id: String },
+    /// Edit a session (adds a revision)
+    Edit {
+        id: String,
+        #[arg(long, value_name = "CODE")]
+        child_code: Option<String>,
+        #[arg(long, value_name = "N")]
+        age: Option<u8>,
+        #[arg(long, value_name = "LANG")]
+        language: Option<String>,
+        #[command(flatten)]
+        fields: SessionFieldArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LogCommand {
+    /// Recompute every chain and signature; names the first bad line
+    Verify {
+        /// Only this case's chain [default: the vault chain and every case]
+        #[arg(long = "case", value_name = "ID")]
+        case_id: Option<String>,
+    },
+    /// Print a chain's lines exactly as signed (JSON Lines)
+    Show {
+        /// A case's chain [default: the vault chain]
+        #[arg(long = "case", value_name = "ID")]
+        case_id: Option<String>,
+    },
+}

@@ -1,0 +1,99 @@
+//! What every command needs: the global options, the catalog, and a way to
+//! unlock the vault as the acting user (or with the recovery code).
+
+use std::path::PathBuf;
+
+use relato_vault::{RecoveryCode, Vault};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::args::Global;
+use crate::error::CliError;
+use crate::i18n::Catalog;
+use crate::secrets;
+
+pub struct Ctx {
+    pub global: Global,
+    pub cat: Catalog,
+}
+
+impl Ctx {
+    pub fn new(global: Global, cat: Catalog) -> Ctx {
+        Ctx { global, cat }
+    }
+
+    pub fn json(&self) -> bool {
+        self.global.json
+    }
+
+    pub fn vault_path(&self) -> Result<PathBuf, CliError> {
+        match &self.global.vault {
+            Some(p) => Ok(p.clone()),
+            None => Ok(relato_vault::default_vault_path()?),
+        }
+    }
+
+    /// The acting user's login name, required for anything but recovery.
+    pub fn user(&self) -> Result<String, CliError> {
+        self.global.user.clone().filter(|u| !u.trim().is_empty()).ok_or_else(|| CliError::cli("cli.user_required"))
+    }
+
+    pub fn unlock(&self) -> Result<Vault, CliError> {
+        let path = self.vault_path()?;
+        if let Some(file) = &self.global.recovery_code_file {
+            let text = secrets::read_secret_file(file)?;
+            let code = RecoveryCode::parse(&text)?;
+            return Ok(Vault::unlock_with_recovery(&path, &code)?);
+        }
+        let user = self.user()?;
+        // Fail on a missing or busy vault before asking for a passphrase.
+        if relato_vault::probe(&path)? == relato_vault::VaultProbe::Missing {
+            return Err(relato_vault::VaultError::NotFound(path).into());
+        }
+        let passphrase = match &self.global.passphrase_file {
+            Some(file) => secrets::read_secret_file(file)?,
+            None => secrets::prompt(&self.cat, "cli.passphrase_prompt", &user)?,
+        };
+        Ok(Vault::unlock(&path, &user, &passphrase)?)
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.cat.text(key)
+    }
+
+    pub fn tf(&self, key: &str, pairs: &[(&str, String)]) -> String {
+        let args: Map<String, Value> = pairs.iter().map(|(k, v)| ((*k).to_owned(), Value::String(v.clone()))).collect();
+        self.cat.format(key, &args)
+    }
+
+    /// A human sentence on stdout (nothing in `--json` mode).
+    pub fn say(&self, key: &str, pairs: &[(&str, String)]) {
+        if !self.json() {
+            println!("{}", self.tf(key, pairs));
+        }
+    }
+
+    pub fn print_json<T: Serialize + ?Sized>(&self, value: &T) {
+        println!("{}", serde_json::to_string_pretty(value).expect("output serialises"));
+    }
+
+    /// One line on stderr for a failure; with `--json`, one JSON object.
+    pub fn report(&self, e: &CliError) {
+        self.report_parts(e.code(), &e.args());
+    }
+
+    fn report_parts(&self, code: &str, args: &Map<String, Value>) {
+        let message = self.cat.format(code, args);
+        if self.json() {
+            let obj = serde_json::json!({ "error": { "code": code, "message": message, "args": args } });
+            eprintln!("{obj}");
+        } else {
+            eprintln!("relato: {}: {message}", self.t("cli.error"));
+        }
+    }
+
+    /// A non-fatal problem with one record, reported and then carried on from.
+    pub fn warn(&self, e: &relato_vault::VaultError) {
+        self.report_parts(e.code(), &e.args());
+    }
+}

@@ -1,0 +1,68 @@
+//! The CLI's error: a vault error, or one of the CLI's own, each with a
+//! stable code, named arguments, and an exit status scripts can rely on.
+
+use relato_vault::VaultError;
+use serde_json::{Map, Value};
+
+#[derive(Debug)]
+pub enum CliError {
+    Vault(VaultError),
+    /// A CLI-level problem: code in `assets/locales/cli.*.json` and its arguments.
+    Cli { code: &'static str, args: Map<String, Value> },
+    /// Some records or chains failed; the details were already printed.
+    Partial { code: &'static str, count: usize },
+}
+
+impl CliError {
+    pub fn cli(code: &'static str) -> CliError {
+        CliError::Cli { code, args: Map::new() }
+    }
+
+    pub fn with(code: &'static str, pairs: &[(&str, String)]) -> CliError {
+        let args = pairs.iter().map(|(k, v)| ((*k).to_owned(), Value::String(v.clone()))).collect();
+        CliError::Cli { code, args }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            CliError::Vault(e) => e.code(),
+            CliError::Cli { code, .. } | CliError::Partial { code, .. } => code,
+        }
+    }
+
+    pub fn args(&self) -> Map<String, Value> {
+        match self {
+            CliError::Vault(e) => e.args(),
+            CliError::Cli { args, .. } => args.clone(),
+            CliError::Partial { count, .. } => {
+                let mut m = Map::new();
+                m.insert("count".into(), count.to_string().into());
+                m
+            }
+        }
+    }
+
+    /// Exit status: 3 authentication, 4 integrity (tampering, damage), 1 anything else.
+    /// (clap uses 2 for usage errors.)
+    pub fn exit_code(&self) -> u8 {
+        let code = self.code();
+        if code.starts_with("auth.") {
+            3
+        } else if code.starts_with("custody.")
+            || code.starts_with("stream.")
+            || code == "record.corrupt"
+            || code == "cli.verify_failed"
+            || code == "cli.damaged_records"
+        {
+            4
+        } else {
+            1
+        }
+    }
+}
+
+impl From<VaultError> for CliError {
+    fn from(e: VaultError) -> Self {
+        CliError::Vault(e)
+    }
+}
