@@ -79,7 +79,10 @@ impl Ctx {
 
     /// One line on stderr for a failure; with `--json`, one JSON object.
     pub fn report(&self, e: &CliError) {
-        self.report_parts(e.code(), &e.args());
+        // A partial failure's details were each reported as they occurred.
+        if !matches!(e, CliError::Partial { .. }) {
+            self.report_parts(e.code(), &e.args());
+        }
     }
 
     fn report_parts(&self, code: &str, args: &Map<String, Value>) {

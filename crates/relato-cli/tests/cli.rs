@@ -1,0 +1,292 @@
+//! The `relato` binary as a script would use it: output on stdout, one line
+//! on stderr for failures, distinct exit statuses, and nothing lost or
+//! changed by bad input. These run the real binary with real (default)
+//! Argon2id parameters, against vaults in temporary directories.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const ADMIN_PASS: &str = "una frase de acceso larga";
+const IRMA_PASS: &str = "otra frase de acceso larga";
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn vault(&self) -> PathBuf {
+        self.dir.path().join("vault.relato")
+    }
+
+    fn file(&self, name: &str, content: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+
+    /// Runs `relato` with the vault, in English unless the args say otherwise.
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_lang("en", args)
+    }
+
+    fn run_lang(&self, lang: &str, args: &[&str]) -> Output {
+        let mut all = vec!["--vault", self.vault().to_str().unwrap().to_owned().leak()];
+        all.extend_from_slice(args);
+        raw(lang, &all)
+    }
+}
+
+fn raw(lang: &str, args: &[&str]) -> Output {
+    {
+        Command::new(env!("CARGO_BIN_EXE_relato"))
+            .args(args)
+            .env("RELATO_LANG", lang)
+            .env_remove("RELATO_USER")
+            .env_remove("RELATO_PASSPHRASE_FILE")
+            .env_remove("RELATO_VAULT")
+            .output()
+            .unwrap()
+    }
+}
+
+impl Env {
+    fn as_admin(&self, args: &[&str]) -> Output {
+        let pass = self.file("admin.pass", &format!("{ADMIN_PASS}\n"));
+        let mut all = vec!["--user", "Ana", "--passphrase-file", pass.to_str().unwrap()];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+
+    fn as_irma(&self, args: &[&str]) -> Output {
+        let pass = self.file("irma.pass", IRMA_PASS);
+        let mut all = vec!["--user", "Irma", "--passphrase-file", pass.to_str().unwrap()];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+
+    fn init(&self) -> PathBuf {
+        let pass = self.file("admin.pass", &format!("{ADMIN_PASS}\n"));
+        let code = self.dir.path().join("recovery.txt");
+        ok(&self.run(&[
+            "--passphrase-file",
+            pass.to_str().unwrap(),
+            "init",
+            "--org",
+            "ODI",
+            "--admin",
+            "Ana",
+            "--recovery-out",
+            code.to_str().unwrap(),
+        ]));
+        let irma = self.file("irma.newpass", IRMA_PASS);
+        ok(&self.as_admin(&["user", "add", "--name", "Irma", "--role", "interviewer", "--new-passphrase-file", irma.to_str().unwrap()]));
+        code
+    }
+}
+
+fn ok(out: &Output) -> String {
+    assert!(out.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+/// A failure: its exit status, its single stderr line, and (with --json) its code.
+fn fails(out: &Output, status: i32) -> String {
+    assert_eq!(out.status.code(), Some(status), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8(out.stderr.clone()).unwrap();
+    assert_eq!(err.trim_end().lines().count(), 1, "one line on stderr: {err:?}");
+    err
+}
+
+fn json_code(stderr: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(stderr.trim()).unwrap();
+    v["error"]["code"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn the_whole_foundation_flow() {
+    let env = Env::new();
+    let code_file = env.init();
+    let code = std::fs::read_to_string(&code_file).unwrap();
+    assert_eq!(code.trim().len(), 39, "eight groups of four: {code}");
+
+    let status = ok(&env.run(&["status", "--json"]));
+    assert!(status.contains("\"state\": \"locked\""), "{status}");
+
+    let case = ok(&env.as_irma(&["case", "new", "--ref", "EXP-2026-014", "--place", "Oaxaca", "--institution", "Escuela 5"]));
+    let case = case.strip_suffix('\n').unwrap();
+    assert!(case.starts_with("case-") && !case.contains(char::is_whitespace), "id alone: {case:?}");
+
+    let session = ok(&env.as_irma(&[
+        "session", "new", "--case", case, "--child-code", "NNA-014", "--age", "7", "--language", "es",
+        "--present", "psychologist", "--present", "guardian", "--protocol", "NICHD",
+    ]));
+    let session = session.trim_end();
+    assert!(session.starts_with("sess-"), "{session:?}");
+
+    let shown: serde_json::Value = serde_json::from_str(&ok(&env.as_admin(&["session", "show", session, "--json"]))).unwrap();
+    assert_eq!(shown["child_code"], "NNA-014");
+    assert_eq!(shown["age_years"], 7);
+    assert_eq!(shown["language"], "es");
+    assert_eq!(shown["interviewer_name"], "Irma");
+    assert_eq!(shown["persons_present"], serde_json::json!(["psychologist", "guardian"]));
+
+    let listed: serde_json::Value = serde_json::from_str(&ok(&env.as_admin(&["--json", "case", "list"]))).unwrap();
+    assert_eq!(listed[0]["reference"], "EXP-2026-014");
+    assert_eq!(listed[0]["place"], "Oaxaca");
+
+    ok(&env.as_irma(&["case", "edit", case, "--place", "Puebla"]));
+    let shown: serde_json::Value = serde_json::from_str(&ok(&env.as_admin(&["case", "show", case, "--json"]))).unwrap();
+    assert_eq!(shown["revisions"].as_array().unwrap().len(), 2);
+    assert_eq!(shown["sessions"][0], session);
+
+    let verified = ok(&env.as_admin(&["log", "verify"]));
+    assert!(verified.contains("vault:") && verified.contains(case), "{verified}");
+    let report: serde_json::Value = serde_json::from_str(&ok(&env.as_admin(&["log", "verify", "--case", case, "--json"]))).unwrap();
+    assert_eq!(report[0]["ok"], true);
+    assert_eq!(report[0]["lines"], 3);
+
+    let lines = ok(&env.as_admin(&["log", "show", "--case", case]));
+    assert_eq!(lines.lines().count(), 3);
+    assert!(lines.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
+}
+
+#[test]
+fn wrong_passphrase_fails_clearly_and_changes_nothing() {
+    let env = Env::new();
+    env.init();
+    let before = std::fs::read(env.vault()).unwrap();
+    let bad = env.file("bad.pass", "definitely not the passphrase");
+    let out = env.run(&["--user", "Ana", "--passphrase-file", bad.to_str().unwrap(), "case", "list"]);
+    let err = fails(&out, 3);
+    assert!(err.contains("Wrong passphrase"), "{err}");
+    assert_eq!(std::fs::read(env.vault()).unwrap(), before);
+
+    let out = env.run_lang("es-MX", &["--user", "Ana", "--passphrase-file", bad.to_str().unwrap(), "case", "list"]);
+    assert!(fails(&out, 3).contains("Frase de acceso incorrecta"));
+}
+
+#[test]
+fn unknown_user_and_revoked_user() {
+    let env = Env::new();
+    env.init();
+    let pass = env.file("x.pass", ADMIN_PASS);
+    let out = env.run(&["--user", "Nadie", "--passphrase-file", pass.to_str().unwrap(), "--json", "case", "list"]);
+    assert_eq!(json_code(&fails(&out, 3)), "auth.unknown_user");
+
+    ok(&env.as_admin(&["user", "revoke", "--name", "Irma"]));
+    let out = env.as_irma(&["case", "list", "--json"]);
+    assert_eq!(json_code(&fails(&out, 3)), "auth.slot_revoked");
+    let users: serde_json::Value = serde_json::from_str(&ok(&env.as_admin(&["user", "list", "--json"]))).unwrap();
+    let irma = users.as_array().unwrap().iter().find(|u| u["name"] == "Irma").unwrap();
+    assert_eq!(irma["active"], false);
+}
+
+#[test]
+fn passphrase_change_and_recovery_code() {
+    let env = Env::new();
+    let code = env.init();
+    let new = env.file("new.pass", "la frase nueva de Irma");
+    ok(&env.as_irma(&["user", "passwd", "--new-passphrase-file", new.to_str().unwrap()]));
+    fails(&env.as_irma(&["case", "list"]), 3);
+    ok(&env.run(&["--user", "Irma", "--passphrase-file", new.to_str().unwrap(), "case", "list"]));
+
+    // The administrator forgot: the recovery code resets the passphrase.
+    let reset = env.file("reset.pass", "la frase nueva de Ana");
+    ok(&env.run(&[
+        "--recovery-code-file", code.to_str().unwrap(),
+        "user", "passwd", "--name", "Ana", "--new-passphrase-file", reset.to_str().unwrap(),
+    ]));
+    fails(&env.as_admin(&["case", "list"]), 3);
+    ok(&env.run(&["--user", "Ana", "--passphrase-file", reset.to_str().unwrap(), "log", "verify"]));
+
+    let wrong_code = env.file("wrong.code", "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA");
+    let out = env.run(&["--recovery-code-file", wrong_code.to_str().unwrap(), "--json", "user", "list"]);
+    assert_eq!(json_code(&fails(&out, 3)), "auth.bad_recovery_code");
+}
+
+#[test]
+fn missing_busy_newer_and_foreign_vaults() {
+    let env = Env::new();
+    let out = env.as_admin(&["case", "list", "--json"]);
+    assert_eq!(json_code(&fails(&out, 1)), "vault.not_found");
+
+    env.init();
+    {
+        let _held = relato_vault::Vault::unlock(&env.vault(), "Ana", ADMIN_PASS).unwrap();
+        let out = env.as_admin(&["case", "list", "--json"]);
+        assert_eq!(json_code(&fails(&out, 1)), "vault.in_use");
+    }
+
+    rusqlite::Connection::open(env.vault()).unwrap().pragma_update(None, "user_version", 7).unwrap();
+    let out = env.as_admin(&["case", "list"]);
+    let err = fails(&out, 1);
+    assert!(err.contains("newer version of Relato") && err.contains('7'), "{err}");
+
+    let out = raw("en", &["--vault", env.dir.path().to_str().unwrap(), "status", "--json"]);
+    assert_eq!(json_code(&fails(&out, 1)), "vault.not_a_vault");
+
+    let out = env.run(&["init", "--org", "X", "--admin", "Y", "--passphrase-file", "/nonexistent/pass"]);
+    assert!(fails(&out, 1).contains("/nonexistent/pass"));
+}
+
+#[test]
+fn bad_input_is_refused_by_field() {
+    let env = Env::new();
+    env.init();
+    let case = ok(&env.as_irma(&["case", "new", "--ref", "EXP-1"]));
+    let out = env.as_irma(&["--json", "session", "new", "--case", case.trim(), "--child-code", "María", "--age", "7", "--language", "es"]);
+    let err = fails(&out, 1);
+    assert_eq!(json_code(&err), "input.invalid");
+    assert!(err.contains("child code"), "{err}");
+    let out = env.as_irma(&["session", "new", "--case", "case-nonexistent", "--child-code", "N-1", "--age", "7", "--language", "es"]);
+    assert!(fails(&out, 1).contains("case-nonexistent"));
+    let out = env.as_irma(&["session", "new", "--case", case.trim(), "--child-code", "N-1", "--age", "7", "--language", "fr"]);
+    fails(&out, 1);
+    let weak = env.file("weak", "corta");
+    let out = env.as_admin(&["user", "add", "--name", "Rita", "--role", "reviewer", "--new-passphrase-file", weak.to_str().unwrap(), "--json"]);
+    assert_eq!(json_code(&fails(&out, 3)), "auth.weak_passphrase");
+    let out = env.as_admin(&["user", "add", "--name", "Rita", "--role", "boss", "--new-passphrase-file", weak.to_str().unwrap(), "--json"]);
+    assert_eq!(json_code(&fails(&out, 1)), "user.unknown_role");
+}
+
+fn tamper(vault: &Path, sql: &str) {
+    let conn = rusqlite::Connection::open(vault).unwrap();
+    conn.execute_batch("DROP TRIGGER IF EXISTS custody_append_only_d; DROP TRIGGER IF EXISTS case_revisions_append_only_u;")
+        .unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+#[test]
+fn a_hand_edited_vault_is_caught_and_the_rest_stays_readable() {
+    let env = Env::new();
+    env.init();
+    let a = ok(&env.as_irma(&["case", "new", "--ref", "EXP-A"])).trim().to_owned();
+    let b = ok(&env.as_irma(&["case", "new", "--ref", "EXP-B"])).trim().to_owned();
+    ok(&env.as_irma(&["session", "new", "--case", &b, "--child-code", "N-1", "--age", "9", "--language", "es"]));
+    ok(&env.as_irma(&["session", "new", "--case", &b, "--child-code", "N-2", "--age", "9", "--language", "es"]));
+
+    // Flip one bit of case A's sealed record, as a hex editor would.
+    {
+        tamper(&env.vault(), "");
+        let conn = rusqlite::Connection::open(env.vault()).unwrap();
+        let mut body: Vec<u8> =
+            conn.query_row("SELECT body FROM case_revisions WHERE case_id = ?1", [&a], |r| r.get(0)).unwrap();
+        body[40] ^= 1;
+        conn.execute("UPDATE case_revisions SET body = ?1 WHERE case_id = ?2", rusqlite::params![body, a]).unwrap();
+    }
+    let out = env.as_admin(&["case", "list"]);
+    let err = fails(&out, 4);
+    assert!(err.contains(&a), "names the record: {err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("EXP-B"), "the other case is listed");
+
+    // Remove a custody line from case B.
+    tamper(&env.vault(), &format!("DELETE FROM custody WHERE chain = '{b}' AND seq = 2"));
+    let out = env.as_admin(&["log", "verify", "--case", &b]);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(err.contains(&b) && err.contains("line 2"), "names chain and line: {err}");
+}
