@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toCommandError, UI_ERROR_CODES, type CommandError, type Outcome, type VaultStatus } from "./api";
-import { translator } from "./i18n";
+import { ERROR_CATALOGS, format, translator } from "./i18n";
 import { describeStatus } from "./view";
 
 const es = translator("es-MX");
@@ -43,10 +43,13 @@ describe("describeStatus", () => {
     const view = describeStatus(failed(error), es);
     expect(view.kind).toBe("error");
     expect(view.errorCode).toBe("vault.not_a_vault");
-    expect(view.detail).toBe("El archivo /x no es una bóveda de Relato. No se modificó nada.");
+    // The catalogs are edited by others; check the substitution, not the wording.
+    expect(view.detail).toBe(format(ERROR_CATALOGS["es-MX"]["vault.not_a_vault"]!, { path: "/x" }));
+    expect(view.detail).toContain("/x");
     expect(view.path).toBe("/x");
     expect(view.codeLine).toBe("Código: vault.not_a_vault");
-    expect(describeStatus(failed(error), en).detail).toBe("The file /x is not a Relato vault. Nothing was changed.");
+    expect(describeStatus(failed(error), en).detail).toBe(format(ERROR_CATALOGS.en["vault.not_a_vault"]!, { path: "/x" }));
+    expect(describeStatus(failed(error), en).detail).not.toBe(view.detail);
   });
 
   it("falls back to the backend's message for a code it does not know", () => {
