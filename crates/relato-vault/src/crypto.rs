@@ -17,15 +17,20 @@ use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-pub(crate) const SEAL_NONCE_LEN: usize = 24;
-pub(crate) const TAG_LEN: usize = 16;
+pub const SEAL_NONCE_LEN: usize = 24;
+pub const TAG_LEN: usize = 16;
 
 /// A 256-bit secret key, wiped from memory when dropped.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub(crate) struct Key(pub(crate) [u8; 32]);
+pub struct Key(pub(crate) [u8; 32]);
 
 impl Key {
-    pub(crate) fn random() -> Key {
+    /// A key from raw bytes (test vectors, benchmarks).
+    pub fn from_bytes(bytes: [u8; 32]) -> Key {
+        Key(bytes)
+    }
+
+    pub fn random() -> Key {
         let mut k = [0u8; 32];
         OsRng.fill_bytes(&mut k);
         Key(k)
@@ -58,15 +63,15 @@ pub(crate) fn hkdf(ikm: &Key, salt: &[u8], info: &[u8]) -> Key {
 /// Associated data for a sealed row: which vault, table and row it belongs
 /// to, and the schema version it was written under. Fields are separated by
 /// NUL, which none of them may contain.
-pub(crate) struct RowAd<'a> {
-    pub(crate) vault_id: &'a str,
-    pub(crate) table: &'a str,
-    pub(crate) row_id: &'a str,
-    pub(crate) schema_version: u32,
+pub struct RowAd<'a> {
+    pub vault_id: &'a str,
+    pub table: &'a str,
+    pub row_id: &'a str,
+    pub schema_version: u32,
 }
 
 impl RowAd<'_> {
-    pub(crate) fn bytes(&self) -> Vec<u8> {
+    pub fn bytes(&self) -> Vec<u8> {
         let mut ad = Vec::with_capacity(64);
         ad.extend_from_slice(b"relato-row-v1\0");
         for part in [self.vault_id, self.table, self.row_id] {
@@ -80,7 +85,7 @@ impl RowAd<'_> {
 }
 
 /// Encrypts `plaintext` under `key`, bound to `ad`.
-pub(crate) fn seal(key: &Key, ad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+pub fn seal(key: &Key, ad: &[u8], plaintext: &[u8]) -> Vec<u8> {
     let mut nonce = [0u8; SEAL_NONCE_LEN];
     OsRng.fill_bytes(&mut nonce);
     let ct = XChaCha20Poly1305::new((&key.0).into())
@@ -93,7 +98,7 @@ pub(crate) fn seal(key: &Key, ad: &[u8], plaintext: &[u8]) -> Vec<u8> {
 }
 
 /// Decrypts a seal; `None` if it was altered, truncated, or belongs elsewhere.
-pub(crate) fn open(key: &Key, ad: &[u8], sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+pub fn open(key: &Key, ad: &[u8], sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
     if sealed.len() < SEAL_NONCE_LEN + TAG_LEN {
         return None;
     }

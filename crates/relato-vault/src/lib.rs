@@ -20,7 +20,7 @@
 #![forbid(unsafe_code)]
 
 mod cases;
-mod crypto;
+pub mod crypto;
 pub mod custody;
 mod error;
 pub mod identity;
@@ -43,7 +43,7 @@ pub use keyslot::{KdfParams, MIN_PASSPHRASE_CHARS};
 pub use records::{Case, CaseFields, Language, PresentRole, Session, SessionFields, MAX_AGE_YEARS};
 pub use recovery::RecoveryCode;
 pub use store::{VaultProbe, FORMAT_VERSION};
-pub use streams::{StreamInfo, StreamState, StreamWriter};
+pub use streams::{StreamInfo, StreamState, StreamWriter, MAX_PENDING_CHUNKS};
 pub use users::UserInfo;
 pub use vault::{Me, NewVault, Vault};
 

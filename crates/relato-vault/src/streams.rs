@@ -1,10 +1,14 @@
 //! Encrypted streams stored in the vault: large blobs (audio, imported
 //! files) as numbered chunks sealed by [`StreamCipher`].
 //!
-//! A [`StreamWriter`] seals and inserts each chunk as soon as it is full, and
-//! [`StreamWriter::commit`] seals a partial chunk on demand (the capture
-//! pipeline calls it at least once a second). Each insert is its own
-//! transaction, so what was committed survives a crash. [`StreamWriter::finish`]
+//! A [`StreamWriter`] seals each chunk as soon as it is full and keeps the
+//! sealed chunks until [`StreamWriter::commit`], which seals the partial
+//! chunk too and inserts everything in one transaction (the capture pipeline
+//! calls it at least once a second). What was committed survives a crash;
+//! what was written since the last commit may not. Batching the inserts makes
+//! the cost of durability one fsync per commit instead of one per chunk, and
+//! the pending chunks are bounded ([`MAX_PENDING_CHUNKS`]: the writer commits
+//! on its own when that many are waiting). [`StreamWriter::finish`]
 //! writes the final chunk and records the chunk count; a stream without a
 //! final chunk is *unfinished*, listed by [`Vault::unfinished_streams`] and
 //! closed by [`Vault::recover_stream`], which appends an empty final chunk —
@@ -36,13 +40,19 @@ pub struct StreamInfo {
     pub state: StreamState,
 }
 
+/// Sealed chunks a writer holds before committing on its own (1 MiB).
+pub const MAX_PENDING_CHUNKS: usize = 16;
+
 /// Writes one stream. Dropping it without [`finish`](Self::finish) leaves
 /// an unfinished stream with everything committed so far.
 pub struct StreamWriter<'v> {
     vault: &'v Vault,
     id: String,
     cipher: StreamCipher,
+    /// Index of the next chunk to seal.
     next: u64,
+    /// Chunks sealed but not yet committed, in index order.
+    pending: Vec<(u64, Vec<u8>)>,
     buf: Vec<u8>,
 }
 
@@ -56,6 +66,7 @@ impl Vault {
             vault: self,
             id,
             next: 0,
+            pending: Vec::new(),
             buf: Vec::with_capacity(CHUNK_MAX),
         })
     }
@@ -197,18 +208,18 @@ impl StreamWriter<'_> {
         &self.id
     }
 
-    /// Chunks committed so far.
+    /// Chunks committed so far (durable).
     pub fn chunks_committed(&self) -> u64 {
-        self.next
+        self.next - self.pending.len() as u64
     }
 
-    /// Buffers `data`, sealing and committing every full chunk.
+    /// Buffers `data`, sealing every full chunk.
     pub fn write(&mut self, mut data: &[u8]) -> Result<()> {
         while !data.is_empty() {
             // A full buffer is kept until more data arrives, so that `finish`
             // can make it the final chunk instead of adding an empty one.
             if self.buf.len() == CHUNK_MAX {
-                self.put_chunk()?;
+                self.seal_buffered()?;
             }
             let take = (CHUNK_MAX - self.buf.len()).min(data.len());
             self.buf.extend_from_slice(&data[..take]);
@@ -217,35 +228,54 @@ impl StreamWriter<'_> {
         Ok(())
     }
 
-    /// Seals and commits what is buffered as a chunk, so it survives a crash.
+    /// Seals what is buffered and commits every pending chunk in one
+    /// transaction, so that all of it survives a crash.
     pub fn commit(&mut self) -> Result<()> {
-        if self.buf.is_empty() {
-            return Ok(());
+        if !self.buf.is_empty() {
+            let chunk = self.take_sealed(false);
+            self.pending.push(chunk);
         }
-        self.put_chunk()
+        self.flush(false)
     }
 
     /// Writes the final chunk (with whatever is buffered) and seals the
     /// stream's chunk count.
     pub fn finish(mut self) -> Result<StreamInfo> {
-        let index = self.next;
-        let tx = self.vault.store.conn.unchecked_transaction()?;
-        let mut chunk = std::mem::take(&mut self.buf);
-        self.cipher.seal_in_place(index, true, &mut chunk);
-        tx.execute("INSERT INTO stream_chunks (stream_id, idx, body) VALUES (?1, ?2, ?3)", params![self.id, index, chunk])?;
-        tx.execute("UPDATE streams SET chunk_count = ?1 WHERE id = ?2", params![index + 1, self.id])?;
-        tx.commit()?;
+        let chunk = self.take_sealed(true);
+        self.pending.push(chunk);
+        self.flush(true)?;
         self.vault.stream_info(&self.id)
     }
 
-    fn put_chunk(&mut self) -> Result<()> {
+    fn take_sealed(&mut self, last: bool) -> (u64, Vec<u8>) {
         let mut chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK_MAX));
-        self.cipher.seal_in_place(self.next, false, &mut chunk);
-        self.vault.store.conn.execute(
-            "INSERT INTO stream_chunks (stream_id, idx, body) VALUES (?1, ?2, ?3)",
-            params![self.id, self.next, chunk],
-        )?;
+        self.cipher.seal_in_place(self.next, last, &mut chunk);
         self.next += 1;
+        (self.next - 1, chunk)
+    }
+
+    fn seal_buffered(&mut self) -> Result<()> {
+        let chunk = self.take_sealed(false);
+        self.pending.push(chunk);
+        if self.pending.len() >= MAX_PENDING_CHUNKS {
+            self.flush(false)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, finished: bool) -> Result<()> {
+        let tx = self.vault.store.conn.unchecked_transaction()?;
+        {
+            let mut insert = tx.prepare_cached("INSERT INTO stream_chunks (stream_id, idx, body) VALUES (?1, ?2, ?3)")?;
+            for (index, body) in &self.pending {
+                insert.execute(params![self.id, index, body])?;
+            }
+        }
+        if finished {
+            tx.execute("UPDATE streams SET chunk_count = ?1 WHERE id = ?2", params![self.next, self.id])?;
+        }
+        tx.commit()?;
+        self.pending.clear();
         Ok(())
     }
 }

@@ -200,3 +200,19 @@ proptest! {
         prop_assert_eq!(v.read_stream(&id).unwrap(), expected);
     }
 }
+
+#[test]
+fn uncommitted_chunks_are_bounded_and_committed_ones_survive() {
+    let f = Fixture::new();
+    let (v, _) = f.create();
+    let mut w = v.create_stream().unwrap();
+    let id = w.id().to_owned();
+    let data = pattern(20 * CHUNK_MAX + 5);
+    w.write(&data).unwrap();
+    // 20 chunks sealed; the writer committed on its own once 16 were waiting.
+    assert_eq!(w.chunks_committed(), relato_vault::MAX_PENDING_CHUNKS as u64);
+    drop(w); // a crash before the next commit
+    assert_eq!(v.stream_info(&id).unwrap().chunks, relato_vault::MAX_PENDING_CHUNKS as u64);
+    v.recover_stream(&id).unwrap();
+    assert_eq!(v.read_stream(&id).unwrap(), &data[..relato_vault::MAX_PENDING_CHUNKS * CHUNK_MAX]);
+}
