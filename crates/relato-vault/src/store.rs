@@ -172,6 +172,8 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", true)?;
     // Freed pages (revoked key slots) are zeroed, not left behind.
     conn.pragma_update(None, "secure_delete", true)?;
+    // Sorts and temporary indices stay in memory: no temporary files.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
 }
 
