@@ -55,9 +55,19 @@ impl Catalog {
 
     /// The message for `key` with `{name}` placeholders filled from `args`.
     /// An unknown key falls back to the key itself, so nothing is ever blank.
+    /// Arguments that name an identifier (`field`, `role`, …) are shown
+    /// through their own catalog entry (`field.child_code`).
     pub fn format(&self, key: &str, args: &Map<String, Value>) -> String {
         let template = self.messages.get(key).and_then(Value::as_str).unwrap_or(key);
-        fill(template, args)
+        let mut shown = args.clone();
+        for name in relato_vault::TRANSLATED_ARGS {
+            if let Some(Value::String(id)) = args.get(*name) {
+                if let Some(Value::String(text)) = self.messages.get(&format!("{name}.{id}")) {
+                    shown.insert((*name).to_owned(), Value::String(text.clone()));
+                }
+            }
+        }
+        fill(template, &shown)
     }
 
     pub fn text(&self, key: &str) -> String {
@@ -103,6 +113,18 @@ mod tests {
                 assert_ne!(&msg, code, "{lang:?} lacks {code}");
             }
         }
+    }
+
+    #[test]
+    fn identifiers_in_arguments_are_translated() {
+        let c = Catalog::new(Lang::EsMx);
+        let mut args = Map::new();
+        args.insert("field".into(), "child_code".into());
+        assert_eq!(c.format("input.empty", &args), "El campo «código de la niña o niño» no puede quedar vacío.");
+        let mut args = Map::new();
+        args.insert("role".into(), "reviewer".into());
+        args.insert("action".into(), "create_cases".into());
+        assert_eq!(c.format("auth.not_permitted", &args), "Su rol (revisor(a)) no le permite crear casos.");
     }
 
     #[test]

@@ -240,8 +240,15 @@ fn bad_input_is_refused_by_field() {
     let case = ok(&env.as_irma(&["case", "new", "--ref", "EXP-1"]));
     let out = env.as_irma(&["--json", "session", "new", "--case", case.trim(), "--child-code", "María", "--age", "7", "--language", "es"]);
     let err = fails(&out, 1);
-    assert_eq!(json_code(&err), "input.invalid");
-    assert!(err.contains("child code"), "{err}");
+    assert_eq!(json_code(&err), "input.not_a_child_code");
+    assert!(err.contains("never the child's name"), "{err}");
+    let out = env.as_irma(&["session", "new", "--case", case.trim(), "--child-code", "María", "--age", "7", "--language", "es"]);
+    let out_es = env.run_lang("es-MX", &["--user", "Irma", "--passphrase-file", env.dir.path().join("irma.pass").to_str().unwrap(),
+        "session", "new", "--case", case.trim(), "--child-code", "María", "--age", "7", "--language", "es"]);
+    fails(&out, 1);
+    assert!(fails(&out_es, 1).contains("nunca su nombre"));
+    let out = env.as_irma(&["--json", "session", "new", "--case", case.trim(), "--child-code", "N-1", "--age", "30", "--language", "es"]);
+    assert_eq!(json_code(&fails(&out, 1)), "input.age_out_of_range");
     let out = env.as_irma(&["session", "new", "--case", "case-nonexistent", "--child-code", "N-1", "--age", "7", "--language", "es"]);
     assert!(fails(&out, 1).contains("case-nonexistent"));
     let out = env.as_irma(&["session", "new", "--case", case.trim(), "--child-code", "N-1", "--age", "7", "--language", "fr"]);

@@ -41,7 +41,7 @@ pub struct NewSession {
 
 impl Vault {
     pub fn create_case(&self, fields: CaseFields) -> Result<Case> {
-        self.require(self.me.role.may_write_cases(), "create cases")?;
+        self.require(self.me.role.may_write_cases(), "create_cases")?;
         fields.validate()?;
         let id = crypto::new_id("case");
         let tx = self.store.conn.unchecked_transaction()?;
@@ -54,10 +54,10 @@ impl Vault {
 
     /// Edits a case by adding a revision; the earlier ones remain.
     pub fn edit_case(&self, id: &str, fields: CaseFields) -> Result<Case> {
-        self.require(self.me.role.may_write_cases(), "edit cases")?;
+        self.require(self.me.role.may_write_cases(), "edit_cases")?;
         fields.validate()?;
         let current = self.case(id)?;
-        let changed = changed_fields(&serde_json::to_value(&current_fields(&current)).unwrap(), &serde_json::to_value(&fields).unwrap());
+        let changed = changed_fields(&serde_json::to_value(current_fields(&current)).unwrap(), &serde_json::to_value(&fields).unwrap());
         if changed.is_empty() {
             return Ok(current);
         }
@@ -85,7 +85,7 @@ impl Vault {
 
     /// The latest revision of a case. `id` may be a unique prefix.
     pub fn case(&self, id: &str) -> Result<Case> {
-        self.require(self.me.role.may_read_cases(), "read cases")?;
+        self.require(self.me.role.may_read_cases(), "read_cases")?;
         let id = self.resolve_id("cases", "case", id)?;
         let (rev, sv, body): (u32, u32, Vec<u8>) = self.store.conn.query_row(
             "SELECT rev, sv, body FROM case_revisions WHERE case_id = ?1 ORDER BY rev DESC LIMIT 1",
@@ -97,7 +97,7 @@ impl Vault {
 
     /// Every revision of a case, oldest first.
     pub fn case_history(&self, id: &str) -> Result<Vec<Case>> {
-        self.require(self.me.role.may_read_cases(), "read cases")?;
+        self.require(self.me.role.may_read_cases(), "read_cases")?;
         let id = self.resolve_id("cases", "case", id)?;
         let mut stmt = self.store.conn.prepare("SELECT rev, sv, body FROM case_revisions WHERE case_id = ?1 ORDER BY rev")?;
         let rows = stmt.query_map([&id], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, u32>(1)?, r.get::<_, Vec<u8>>(2)?)))?;
@@ -111,7 +111,7 @@ impl Vault {
     /// All cases, latest revisions, oldest case first. A damaged case is an
     /// `Err` naming it; the others are unaffected.
     pub fn cases(&self) -> Result<Vec<Result<Case>>> {
-        self.require(self.me.role.may_read_cases(), "read cases")?;
+        self.require(self.me.role.may_read_cases(), "read_cases")?;
         let ids = self.ids("SELECT id FROM cases ORDER BY rowid", [])?;
         Ok(ids.iter().map(|id| self.case(id)).collect())
     }
@@ -132,7 +132,7 @@ impl Vault {
     // ---- sessions ----------------------------------------------------------
 
     pub fn create_session(&self, new: NewSession) -> Result<Session> {
-        self.require(self.me.role.may_write_cases(), "create sessions")?;
+        self.require(self.me.role.may_write_cases(), "create_sessions")?;
         new.fields.validate()?;
         let case = self.case(&new.case_id)?;
         self.user_by_id(&new.fields.interviewer)?;
@@ -146,7 +146,7 @@ impl Vault {
     }
 
     pub fn edit_session(&self, id: &str, fields: SessionFields) -> Result<Session> {
-        self.require(self.me.role.may_write_cases(), "edit sessions")?;
+        self.require(self.me.role.may_write_cases(), "edit_sessions")?;
         fields.validate()?;
         self.user_by_id(&fields.interviewer)?;
         let current = self.session(id)?;
@@ -179,7 +179,7 @@ impl Vault {
 
     /// The latest revision of a session. `id` may be a unique prefix.
     pub fn session(&self, id: &str) -> Result<Session> {
-        self.require(self.me.role.may_read_cases(), "read sessions")?;
+        self.require(self.me.role.may_read_cases(), "read_sessions")?;
         let id = self.resolve_id("sessions", "session", id)?;
         let case_id: String = self.store.conn.query_row("SELECT case_id FROM sessions WHERE id = ?1", [&id], |r| r.get(0))?;
         let (rev, sv, body): (u32, u32, Vec<u8>) = self.store.conn.query_row(

@@ -46,8 +46,21 @@ pub const ERROR_CODES: &[&str] = &[
     "custody.unknown_key",
     "custody.bad_certificate",
     "custody.revoked_key",
-    "input.invalid",
+    "input.empty",
+    "input.too_long",
+    "input.control_characters",
+    "input.not_a_child_code",
+    "input.age_out_of_range",
+    "input.unknown_value",
+    "user.reserved_name",
+    "user.cannot_revoke_self",
+    "user.last_administrator",
+    "vault.no_data_directory",
 ];
+
+/// Arguments named like this hold an identifier that front ends translate
+/// through the catalog key `<name>.<value>` (e.g. `field.child_code`).
+pub const TRANSLATED_ARGS: &[&str] = &["field", "role", "kind", "action"];
 
 /// Result alias for vault operations.
 pub type Result<T, E = VaultError> = std::result::Result<T, E>;
@@ -161,7 +174,7 @@ pub enum VaultError {
     WeakPassphrase { min: usize },
     #[error("a user named \"{0}\" already exists")]
     UserExists(String),
-    #[error("the role {role} may not {action}")]
+    #[error("the role {role} may not {}", .action.replace('_', " "))]
     NotPermitted { role: String, action: &'static str },
     #[error("unknown role \"{0}\" (administrator, interviewer, reviewer, litigator)")]
     UnknownRole(String),
@@ -178,8 +191,26 @@ pub enum VaultError {
     Stream { stream: String, chunk: u64, fault: StreamFault },
     #[error("custody log {chain}, line {line}: {fault}")]
     Custody { chain: String, line: u64, fault: CustodyFault },
-    #[error("invalid {field}: {reason}")]
-    InvalidInput { field: &'static str, reason: String },
+    #[error("{field} must not be empty")]
+    Empty { field: &'static str },
+    #[error("{field} is longer than {max} characters")]
+    TooLong { field: &'static str, max: usize },
+    #[error("{field} contains control characters")]
+    ControlCharacters { field: &'static str },
+    #[error("the child code must be a code of letters, digits, '-' or '_' with at least one digit, never a name")]
+    NotAChildCode,
+    #[error("age {age} is outside 0 to {max} years")]
+    AgeOutOfRange { age: u8, max: u8 },
+    #[error("\"{value}\" is not a valid {field} (use one of: {allowed})")]
+    UnknownValue { field: &'static str, value: String, allowed: String },
+    #[error("the name \"{0}\" is reserved")]
+    ReservedName(String),
+    #[error("you cannot revoke your own access")]
+    CannotRevokeSelf,
+    #[error("the last administrator cannot be revoked")]
+    LastAdministrator,
+    #[error("this platform has no data directory; give the vault path explicitly")]
+    NoDataDirectory,
 }
 
 fn stream_fault_text(fault: &StreamFault) -> String {
@@ -229,7 +260,16 @@ impl VaultError {
                 StreamFault::TrailingChunk => "stream.trailing_chunk",
             },
             VaultError::Custody { fault, .. } => fault.code(),
-            VaultError::InvalidInput { .. } => "input.invalid",
+            VaultError::Empty { .. } => "input.empty",
+            VaultError::TooLong { .. } => "input.too_long",
+            VaultError::ControlCharacters { .. } => "input.control_characters",
+            VaultError::NotAChildCode => "input.not_a_child_code",
+            VaultError::AgeOutOfRange { .. } => "input.age_out_of_range",
+            VaultError::UnknownValue { .. } => "input.unknown_value",
+            VaultError::ReservedName(_) => "user.reserved_name",
+            VaultError::CannotRevokeSelf => "user.cannot_revoke_self",
+            VaultError::LastAdministrator => "user.last_administrator",
+            VaultError::NoDataDirectory => "vault.no_data_directory",
         }
     }
 
@@ -294,15 +334,30 @@ impl VaultError {
                     CustodyFault::Malformed(_) | CustodyFault::Chain | CustodyFault::Signature => {}
                 }
             }
-            VaultError::InvalidInput { field, reason } => {
+            VaultError::Empty { field } | VaultError::ControlCharacters { field } => put("field", (*field).to_owned()),
+            VaultError::TooLong { field, max } => {
                 put("field", (*field).to_owned());
-                put("reason", reason.clone());
+                put("max", max.to_string());
             }
+            VaultError::AgeOutOfRange { age, max } => {
+                put("age", age.to_string());
+                put("max", max.to_string());
+            }
+            VaultError::UnknownValue { field, value, allowed } => {
+                put("field", (*field).to_owned());
+                put("value", value.clone());
+                put("allowed", allowed.clone());
+            }
+            VaultError::ReservedName(n) => put("name", n.clone()),
             VaultError::DiskFull
             | VaultError::WrongPassphrase
             | VaultError::BadRecoveryCode
             | VaultError::MalformedRecoveryCode
-            | VaultError::Locked => {}
+            | VaultError::Locked
+            | VaultError::NotAChildCode
+            | VaultError::CannotRevokeSelf
+            | VaultError::LastAdministrator
+            | VaultError::NoDataDirectory => {}
         }
         m
     }
@@ -311,9 +366,6 @@ impl VaultError {
         VaultError::Io { path: path.into(), source }
     }
 
-    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        VaultError::InvalidInput { field, reason: reason.into() }
-    }
 }
 
 impl From<rusqlite::Error> for VaultError {

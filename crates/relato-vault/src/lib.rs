@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 
 pub use cases::NewSession;
 pub use custody::{ChainSummary, SignedLine, VAULT_CHAIN};
-pub use error::{CustodyFault, Result, StreamFault, VaultError, ERROR_CODES};
+pub use error::{CustodyFault, Result, StreamFault, VaultError, ERROR_CODES, TRANSLATED_ARGS};
 pub use identity::Role;
 pub use keyslot::{KdfParams, MIN_PASSPHRASE_CHARS};
 pub use records::{Case, CaseFields, Language, PresentRole, Session, SessionFields, MAX_AGE_YEARS};
@@ -51,7 +51,7 @@ pub use vault::{Me, NewVault, Vault};
 pub fn default_vault_path() -> Result<PathBuf> {
     dirs::data_dir()
         .map(|d| d.join("relato").join("vault.relato"))
-        .ok_or_else(|| VaultError::invalid("vault path", "the platform has no data directory; pass --vault"))
+        .ok_or(VaultError::NoDataDirectory)
 }
 
 /// Says whether a vault exists at `path` and is free to open, without

@@ -53,7 +53,7 @@ impl std::str::FromStr for Language {
         match s.trim().to_lowercase().as_str() {
             "es" | "es-mx" => Ok(Language::Es),
             "en" => Ok(Language::En),
-            other => Err(VaultError::invalid("language", format!("\"{other}\" (use es or en)"))),
+            other => Err(VaultError::UnknownValue { field: "language", value: other.to_owned(), allowed: "es, en".into() }),
         }
     }
 }
@@ -113,7 +113,7 @@ impl std::str::FromStr for PresentRole {
         let wanted = s.trim().to_lowercase().replace('-', "_");
         PresentRole::ALL.into_iter().find(|r| r.as_str() == wanted).ok_or_else(|| {
             let all: Vec<&str> = PresentRole::ALL.iter().map(|r| r.as_str()).collect();
-            VaultError::invalid("persons present", format!("\"{s}\" (use one of: {})", all.join(", ")))
+            VaultError::UnknownValue { field: "persons_present", value: s.to_owned(), allowed: all.join(", ") }
         })
     }
 }
@@ -151,20 +151,17 @@ pub const MAX_AGE_YEARS: u8 = 17;
 impl SessionFields {
     pub(crate) fn validate(&self) -> Result<()> {
         let code = self.child_code.trim();
-        text("child code", code, 1, 32)?;
+        text("child_code", code, 1, 32)?;
         if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             || !code.chars().any(|c| c.is_ascii_digit())
         {
-            return Err(VaultError::invalid(
-                "child code",
-                "use a code of letters, digits, '-' or '_' with at least one digit (never the child's name)",
-            ));
+            return Err(VaultError::NotAChildCode);
         }
         if self.age_years > MAX_AGE_YEARS {
-            return Err(VaultError::invalid("age", format!("{} (0 to {MAX_AGE_YEARS} years)", self.age_years)));
+            return Err(VaultError::AgeOutOfRange { age: self.age_years, max: MAX_AGE_YEARS });
         }
         opt_text("protocol", &self.protocol, 120)?;
-        opt_text("consent reference", &self.consent_reference, 120)?;
+        opt_text("consent_reference", &self.consent_reference, 120)?;
         opt_text("location", &self.location, 200)
     }
 }
@@ -172,13 +169,13 @@ impl SessionFields {
 fn text(field: &'static str, value: &str, min: usize, max: usize) -> Result<()> {
     let n = value.trim().chars().count();
     if n < min {
-        return Err(VaultError::invalid(field, "must not be empty"));
+        return Err(VaultError::Empty { field });
     }
     if n > max {
-        return Err(VaultError::invalid(field, format!("longer than {max} characters")));
+        return Err(VaultError::TooLong { field, max });
     }
     if value.chars().any(|c| c.is_control()) {
-        return Err(VaultError::invalid(field, "contains control characters"));
+        return Err(VaultError::ControlCharacters { field });
     }
     Ok(())
 }

@@ -48,7 +48,7 @@ impl Vault {
         institution: Option<&str>,
         kdf: KdfParams,
     ) -> Result<UserInfo> {
-        self.require(self.me.role.may_manage_users(), "add users")?;
+        self.require(self.me.role.may_manage_users(), "add_users")?;
         check_name(name)?;
         keyslot::check_passphrase_strength(passphrase)?;
         if role == Role::Recovery {
@@ -78,7 +78,7 @@ impl Vault {
 
     /// All users, including revoked ones and the recovery identity.
     pub fn users(&self) -> Result<Vec<UserInfo>> {
-        self.require(self.me.role.may_manage_users() || self.me.role.may_read_cases(), "list users")?;
+        self.require(self.me.role.may_manage_users() || self.me.role.may_read_cases(), "list_users")?;
         let ids: Vec<String> = {
             let mut stmt = self.store.conn.prepare("SELECT id FROM users ORDER BY rowid")?;
             let rows = stmt.query_map([], |r| r.get(0))?;
@@ -111,7 +111,7 @@ impl Vault {
     /// Changes the passphrase of the user the vault is unlocked as.
     pub fn change_own_passphrase(&self, new_passphrase: &str, kdf: KdfParams) -> Result<()> {
         if self.me.role == Role::Recovery {
-            return Err(VaultError::NotPermitted { role: self.me.role.to_string(), action: "change a passphrase of its own" });
+            return Err(VaultError::NotPermitted { role: self.me.role.to_string(), action: "change_own_passphrase" });
         }
         keyslot::check_passphrase_strength(new_passphrase)?;
         let slot_kdf = SlotKdf::new(kdf);
@@ -133,7 +133,7 @@ impl Vault {
     /// recovery identity). The user gets a new signing key; the old one is
     /// revoked from now on. A revoked user is re-activated.
     pub fn reset_passphrase(&self, name: &str, new_passphrase: &str, kdf: KdfParams) -> Result<UserInfo> {
-        self.require(self.me.role.may_manage_users(), "reset passphrases")?;
+        self.require(self.me.role.may_manage_users(), "reset_passphrases")?;
         keyslot::check_passphrase_strength(new_passphrase)?;
         let slot = self.slot_for(name)?.ok_or_else(|| VaultError::UnknownUser(name.trim().to_owned()))?;
         let body = self.read_user_body(&slot.user_id)?;
@@ -170,19 +170,19 @@ impl Vault {
     /// Revokes a user's access: their slot is erased and their key revoked.
     /// Past signatures stay valid; the records they made stay.
     pub fn revoke_user(&self, name: &str) -> Result<UserInfo> {
-        self.require(self.me.role.may_manage_users(), "revoke users")?;
+        self.require(self.me.role.may_manage_users(), "revoke_users")?;
         let slot = self.slot_for(name)?.ok_or_else(|| VaultError::UnknownUser(name.trim().to_owned()))?;
         if !slot.active {
             return Err(VaultError::SlotRevoked(name.trim().to_owned()));
         }
         if slot.user_id == self.me.user_id {
-            return Err(VaultError::invalid("user", "you cannot revoke your own access"));
+            return Err(VaultError::CannotRevokeSelf);
         }
         let target = self.user_by_id(&slot.user_id)?;
         if target.role == Role::Administrator {
             let admins = self.users()?.into_iter().filter(|u| u.active && u.role == Role::Administrator).count();
             if admins <= 1 {
-                return Err(VaultError::invalid("user", "the last administrator cannot be revoked"));
+                return Err(VaultError::LastAdministrator);
             }
         }
         let tx = self.store.conn.unchecked_transaction()?;

@@ -75,7 +75,7 @@ impl Vault {
         keyslot::check_passphrase_strength(new.admin_passphrase)?;
         check_name(new.admin_name)?;
         if new.organisation.trim().is_empty() {
-            return Err(VaultError::invalid("organisation", "must not be empty"));
+            return Err(VaultError::Empty { field: "organisation" });
         }
         let store = Store::create(path)?;
         let result = Self::initialise(store, new);
@@ -509,11 +509,17 @@ fn read_vault_id(conn: &Connection) -> Result<String> {
 
 pub(crate) fn check_name(name: &str) -> Result<()> {
     let n = name.trim();
-    if n.is_empty() || n.chars().count() > 80 || n.chars().any(|c| c.is_control()) {
-        return Err(VaultError::invalid("name", "1 to 80 printable characters"));
+    if n.is_empty() {
+        return Err(VaultError::Empty { field: "name" });
+    }
+    if n.chars().count() > 80 {
+        return Err(VaultError::TooLong { field: "name", max: 80 });
+    }
+    if n.chars().any(|c| c.is_control()) {
+        return Err(VaultError::ControlCharacters { field: "name" });
     }
     if n.eq_ignore_ascii_case(RECOVERY_NAME) {
-        return Err(VaultError::invalid("name", "\"recovery\" is reserved"));
+        return Err(VaultError::ReservedName(n.to_owned()));
     }
     Ok(())
 }

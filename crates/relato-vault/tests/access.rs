@@ -115,8 +115,18 @@ fn add_user_change_passphrase_revoke() {
 #[test]
 fn last_admin_and_self_cannot_be_revoked() {
     let f = Fixture::new();
-    let (admin, _) = f.create();
-    assert!(matches!(admin.revoke_user(ADMIN), Err(VaultError::InvalidInput { .. })));
+    let (admin, code) = f.create();
+    assert!(matches!(admin.revoke_user(ADMIN), Err(VaultError::CannotRevokeSelf)));
+    admin.add_user("Otra Admin", Role::Administrator, "otra frase bastante larga", None, fast()).unwrap();
+    admin.revoke_user("Otra Admin").unwrap();
+    assert!(matches!(
+        admin.add_user("Recovery", Role::Reviewer, "otra frase bastante larga", None, fast()),
+        Err(VaultError::ReservedName(_))
+    ));
+    admin.lock();
+    // The recovery identity may revoke users, but never the last administrator.
+    let rec = Vault::unlock_with_recovery(&f.path, &code).unwrap();
+    assert!(matches!(rec.revoke_user(ADMIN), Err(VaultError::LastAdministrator)));
 }
 
 #[test]

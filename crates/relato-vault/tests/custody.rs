@@ -181,7 +181,7 @@ fn signature_by_a_revoked_key_is_caught() {
     let l1 = line(1, GENESIS_PREV, "CASE_CREATED", "2026-02-01T10:00:00.000Z", &irma, serde_json::json!({}));
     let l2 = line(2, &next_prev(&l1), "SESSION_CREATED", "2026-03-02T10:00:00.000Z", &irma, serde_json::json!({}));
     // Irma's line from before the revocation is valid; the one after is not.
-    custody::verify_chain("c", &[l1.clone()], &book).unwrap();
+    custody::verify_chain("c", std::slice::from_ref(&l1), &book).unwrap();
     let (n, fault) = custody_fault(custody::verify_chain("c", &[l1.clone(), l2], &book).err().unwrap());
     assert_eq!((n, fault), (2, CustodyFault::RevokedKey(kid(&irma))));
 
@@ -205,7 +205,7 @@ fn unknown_and_uncertified_keys_are_caught() {
     let l1 = line(1, GENESIS_PREV, "CASE_CREATED", "2026-02-01T10:00:00.000Z", &stranger, serde_json::json!({}));
     let nobody = |_: &str| None;
     assert_eq!(
-        custody_fault(custody::verify_chain("c", &[l1.clone()], &nobody).err().unwrap()),
+        custody_fault(custody::verify_chain("c", std::slice::from_ref(&l1), &nobody).err().unwrap()),
         (1, CustodyFault::UnknownKey(kid(&stranger)))
     );
     let s = stranger.clone();
