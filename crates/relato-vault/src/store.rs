@@ -56,6 +56,8 @@ impl Store {
     }
 
     /// Opens an existing vault for reading and writing, holding its lock.
+    /// Nothing is written until [`Store::upgrade`] (after a successful
+    /// unlock), so a failed unlock leaves the file exactly as it was.
     pub(crate) fn open(path: &Path) -> Result<Store> {
         check_is_file(path)?;
         let lock = acquire_lock(path)?;
@@ -64,11 +66,15 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| classify_open_error(path, e))?;
-        let version = identify(&conn, path)?;
+        identify(&conn, path)?;
         configure(&conn)?;
-        let mut store = Store { conn, path: path.to_owned(), _lock: lock };
-        store.migrate(version)?;
-        Ok(store)
+        Ok(Store { conn, path: path.to_owned(), _lock: lock })
+    }
+
+    /// Brings an older vault up to [`FORMAT_VERSION`].
+    pub(crate) fn upgrade(&mut self) -> Result<()> {
+        let version = identify(&self.conn, &self.path)?;
+        self.migrate(version)
     }
 
     pub(crate) fn path(&self) -> &Path {

@@ -136,6 +136,11 @@ impl Vault {
         self.require(self.me.role.may_manage_users(), "reset_passphrases")?;
         keyslot::check_passphrase_strength(new_passphrase)?;
         let slot = self.slot_for(name)?.ok_or_else(|| VaultError::UnknownUser(name.trim().to_owned()))?;
+        if slot.user_id == self.me.user_id {
+            // One's own passphrase changes without a new key.
+            self.change_own_passphrase(new_passphrase, kdf)?;
+            return self.user_by_id(&slot.user_id);
+        }
         let body = self.read_user_body(&slot.user_id)?;
         let old = self.user_by_id(&slot.user_id)?;
         let slot_kdf = SlotKdf::new(kdf);

@@ -209,7 +209,8 @@ impl Vault {
         Self::finish_unlock(store, vault_id, slot_id, payload, "recovery_code")
     }
 
-    fn finish_unlock(store: Store, vault_id: String, slot_id: i64, payload: SlotPayload, method: &str) -> Result<Vault> {
+    fn finish_unlock(mut store: Store, vault_id: String, slot_id: i64, payload: SlotPayload, method: &str) -> Result<Vault> {
+        store.upgrade()?;
         let keys = Subkeys::derive(&payload.master, &vault_id);
         let org_bytes: Vec<u8> =
             store.conn.query_row("SELECT value FROM meta WHERE key = 'org_public_key'", [], |r| r.get(0))?;
