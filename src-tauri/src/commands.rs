@@ -8,7 +8,10 @@ use crate::error::CommandError;
 use crate::service::{VaultService, VaultStatus};
 
 /// Where the vault is and whether it exists, is locked, or cannot be read.
+///
+/// `async` so that it runs off the main thread: a slow or hung disk must not
+/// freeze the window.
 #[tauri::command]
-pub fn vault_status(vault: State<'_, VaultService>) -> Result<VaultStatus, CommandError> {
+pub async fn vault_status(vault: State<'_, VaultService>) -> Result<VaultStatus, CommandError> {
     vault.status()
 }

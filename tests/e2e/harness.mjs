@@ -56,6 +56,27 @@ async function waitForPort(port, child, timeoutMs) {
   throw new Error(`tauri-driver did not listen on port ${port} within ${timeoutMs} ms`);
 }
 
+// Process groups of the drivers still running: ended if this process is
+// told to stop (timeout in scripts/test) or exits without its after() hooks.
+const liveGroups = new Set();
+function killLiveGroups() {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  liveGroups.clear();
+}
+process.on("exit", killLiveGroups);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    killLiveGroups();
+    process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1));
+  });
+}
+
 /** A fresh directory tree standing in for the user's home. */
 export function makeSandbox(name) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `relato-e2e-${name}-`));
@@ -91,6 +112,7 @@ export async function launchApp(env) {
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // own process group, so stop() reaches WebKitWebDriver and the app too
   });
+  liveGroups.add(child.pid);
   child.stdout.on("data", (d) => log.push(String(d)));
   child.stderr.on("data", (d) => log.push(String(d)));
 
@@ -110,6 +132,7 @@ export async function launchApp(env) {
       .build();
   } catch (e) {
     killGroup("SIGKILL");
+    liveGroups.delete(child.pid);
     throw new Error(`${e.message}\n--- tauri-driver output ---\n${log.join("")}`);
   }
 
@@ -125,6 +148,7 @@ export async function launchApp(env) {
       await new Promise((r) => setTimeout(r, 100));
     }
     killGroup("SIGKILL");
+    liveGroups.delete(child.pid);
   }
   return { driver, stop, log };
 }
