@@ -37,7 +37,8 @@ other_id=$("$relato" case new --ref "EXP-2026-032")
 step "session new"
 session_id=$("$relato" session new --case "$case_id" --child-code NNA-031 --age 6 --language es --present psychologist)
 [[ $session_id =~ ^sess-[a-z2-7]{10}$ ]] || fail "session new printed '$session_id'"
-"$relato" session show "$session_id" --json | grep -q '"child_code": "NNA-031"' || fail "session show"
+shown=$("$relato" session show "$session_id" --json)
+grep -q '"child_code": "NNA-031"' <<<"$shown" || fail "session show: $shown"
 
 step "log verify"
 "$relato" log verify >/dev/null || fail "log verify on an untouched vault"

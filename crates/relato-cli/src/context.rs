@@ -69,12 +69,12 @@ impl Ctx {
     /// A human sentence on stdout (nothing in `--json` mode).
     pub fn say(&self, key: &str, pairs: &[(&str, String)]) {
         if !self.json() {
-            println!("{}", self.tf(key, pairs));
+            outln!("{}", self.tf(key, pairs));
         }
     }
 
     pub fn print_json<T: Serialize + ?Sized>(&self, value: &T) {
-        println!("{}", serde_json::to_string_pretty(value).expect("output serialises"));
+        outln!("{}", serde_json::to_string_pretty(value).expect("output serialises"));
     }
 
     /// One line on stderr for a failure; with `--json`, one JSON object.

@@ -8,11 +8,12 @@
 #![forbid(unsafe_code)]
 
 mod args;
+#[macro_use]
+mod output;
 mod commands;
 mod context;
 mod error;
 mod i18n;
-mod output;
 mod secrets;
 
 use std::process::ExitCode;

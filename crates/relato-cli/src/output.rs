@@ -1,5 +1,29 @@
 //! Human-readable output: aligned tables and label/value blocks. (`--json`
 //! output is the library's own serde form, printed by the context.)
+//!
+//! Everything goes through [`emit`]: when the reader of stdout goes away
+//! (`relato … | head`, `grep -q`), the command has already done its work,
+//! so it ends quietly instead of panicking on the broken pipe.
+
+use std::io::Write;
+
+/// Writes one line to stdout.
+pub fn emit(args: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("relato: stdout: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// `println!` that survives a closed pipe.
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::output::emit(format_args!($($arg)*)) };
+}
 
 /// Prints rows under a header, each column as wide as its widest cell.
 pub fn table(header: &[String], rows: &[Vec<String>]) {
@@ -13,7 +37,7 @@ pub fn table(header: &[String], rows: &[Vec<String>]) {
             .enumerate()
             .map(|(i, (c, w))| if i + 1 == cells.len() { c.clone() } else { format!("{c:<w$}") })
             .collect();
-        println!("{}", padded.join("  ").trim_end());
+        outln!("{}", padded.join("  ").trim_end());
     };
     line(header);
     for r in rows {
@@ -25,6 +49,6 @@ pub fn table(header: &[String], rows: &[Vec<String>]) {
 pub fn fields(pairs: &[(String, String)]) {
     let width = pairs.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0) + 1;
     for (label, value) in pairs {
-        println!("{:<width$} {value}", format!("{label}:"), width = width);
+        outln!("{:<width$} {value}", format!("{label}:"), width = width);
     }
 }

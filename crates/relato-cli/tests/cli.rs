@@ -297,3 +297,22 @@ fn a_hand_edited_vault_is_caught_and_the_rest_stays_readable() {
     assert_eq!(out.status.code(), Some(4));
     assert!(err.contains(&b) && err.contains("line 2"), "names chain and line: {err}");
 }
+
+#[test]
+fn a_closed_pipe_on_stdout_ends_quietly() {
+    let env = Env::new();
+    env.init();
+    let pass = env.file("admin.pass", ADMIN_PASS);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_relato"))
+        .args(["--vault", env.vault().to_str().unwrap(), "--user", "Ana", "--passphrase-file", pass.to_str().unwrap()])
+        .args(["log", "show"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before anything is written (unlocking takes longer)
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "status {:?}, stderr {err}", out.status);
+    assert!(!err.contains("panicked"), "{err}");
+}

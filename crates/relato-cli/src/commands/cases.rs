@@ -16,7 +16,7 @@ pub fn run(ctx: &Ctx, command: CaseCommand) -> Result<(), CliError> {
             if ctx.json() {
                 ctx.print_json(&case);
             } else {
-                println!("{}", case.id);
+                outln!("{}", case.id);
             }
         }
         CaseCommand::List => {
@@ -65,7 +65,7 @@ pub fn run(ctx: &Ctx, command: CaseCommand) -> Result<(), CliError> {
                 ctx.print_json(&serde_json::json!({ "case": case, "revisions": history, "sessions": session_ids }));
             } else {
                 print_case(ctx, case);
-                println!("{}: {}", ctx.t("cli.label.sessions"), if session_ids.is_empty() { ctx.t("cli.label.none") } else { session_ids.join(", ") });
+                outln!("{}: {}", ctx.t("cli.label.sessions"), if session_ids.is_empty() { ctx.t("cli.label.none") } else { session_ids.join(", ") });
             }
         }
         CaseCommand::Edit { id, reference, fields } => {

@@ -60,7 +60,7 @@ pub fn run(ctx: &Ctx, command: LogCommand) -> Result<(), CliError> {
                 ctx.print_json(&lines);
             } else {
                 for l in lines {
-                    println!("{}", l.line);
+                    outln!("{}", l.line);
                 }
             }
         }

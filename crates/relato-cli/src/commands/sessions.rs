@@ -27,7 +27,7 @@ pub fn run(ctx: &Ctx, command: SessionCommand) -> Result<(), CliError> {
             if ctx.json() {
                 ctx.print_json(&session);
             } else {
-                println!("{}", session.id);
+                outln!("{}", session.id);
             }
         }
         SessionCommand::List { case_id } => {

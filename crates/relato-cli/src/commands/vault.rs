@@ -43,7 +43,7 @@ pub fn init(ctx: &Ctx, org: &str, admin: &str, recovery_out: Option<&Path>) -> R
         match recovery_out {
             Some(out) => ctx.say("cli.recovery_saved", &[("path", out.display().to_string())]),
             None => {
-                println!("\n{}\n\n    {}\n", ctx.t("cli.recovery_banner"), *code_text);
+                outln!("\n{}\n\n    {}\n", ctx.t("cli.recovery_banner"), *code_text);
             }
         }
     }
