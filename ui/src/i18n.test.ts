@@ -119,3 +119,20 @@ describe("remembered locale", () => {
     expect(() => saveLocale(broken, "en")).not.toThrow();
   });
 });
+
+describe("identifiers in error arguments", () => {
+  it("are shown through their catalog entries, in each locale", () => {
+    const es = translator("es-MX");
+    const en = translator("en");
+    const args = { field: "child_code" };
+    expect(es.error("input.empty", args, "x")).toBe("El campo «código de la niña o niño» no puede quedar vacío.");
+    expect(en.error("input.empty", args, "x")).toBe("The child code must not be empty.");
+    expect(en.error("auth.not_permitted", { role: "reviewer", action: "create_cases" }, "x")).toBe(
+      "Your role (reviewer) does not allow this: create cases.",
+    );
+  });
+
+  it("leave unknown identifiers as they are", () => {
+    expect(translator("en").error("input.empty", { field: "mystery" }, "x")).toBe("The mystery must not be empty.");
+  });
+});

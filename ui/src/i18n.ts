@@ -47,6 +47,29 @@ export function lookup(catalogs: Record<Locale, Catalog>, locale: Locale, key: s
   return catalogs[locale][key] ?? catalogs[DEFAULT_LOCALE][key];
 }
 
+/**
+ * Arguments that hold an identifier rather than text (`field: "child_code"`,
+ * `role: "reviewer"`) are shown through their own catalog entry
+ * (`field.child_code`); the Rust crates list them in `TRANSLATED_ARGS`.
+ */
+export const TRANSLATED_ARGS = ["field", "role", "kind", "action"] as const;
+
+export function translateIdentifiers(
+  catalogs: Record<Locale, Catalog>,
+  locale: Locale,
+  args: Record<string, unknown>,
+): Record<string, unknown> {
+  const shown: Record<string, unknown> = { ...args };
+  for (const name of TRANSLATED_ARGS) {
+    const id = args[name];
+    if (typeof id === "string") {
+      const text = lookup(catalogs, locale, `${name}.${id}`);
+      if (text !== undefined) shown[name] = text;
+    }
+  }
+  return shown;
+}
+
 /** A bound translator for one locale. */
 export interface Translator {
   locale: Locale;
@@ -68,7 +91,7 @@ export function translator(
     },
     error(code, args, fallback) {
       const template = lookup(errors, locale, code);
-      return template === undefined ? fallback : format(template, args);
+      return template === undefined ? fallback : format(template, translateIdentifiers(errors, locale, args));
     },
   };
 }
