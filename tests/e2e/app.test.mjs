@@ -137,15 +137,18 @@ function cliUnavailable() {
 }
 
 /** The vault id read from the file itself (read-only), or null without python3. */
-function vaultIdFromFile(vault) {
+/** Reads one value straight from the vault file (read-only), or null. */
+function queryVaultFile(vault, sql) {
   const script = [
     "import sqlite3, sys",
     "c = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro&immutable=1', uri=True)",
-    "print(c.execute(\"SELECT value FROM meta WHERE key = 'vault_id'\").fetchone()[0])",
+    "print(c.execute(sys.argv[2]).fetchone()[0])",
   ].join("\n");
-  const r = spawnSync("python3", ["-c", script, vault], { encoding: "utf8" });
+  const r = spawnSync("python3", ["-c", script, vault, sql], { encoding: "utf8" });
   return r.status === 0 ? r.stdout.trim() : null;
 }
+
+const vaultIdFromFile = (vault) => queryVaultFile(vault, "SELECT value FROM meta WHERE key = 'vault_id'");
 
 const cliSkip = cliUnavailable();
 
@@ -180,7 +183,10 @@ describe("a locked vault created by the CLI", { skip: cliSkip ?? false }, () => 
     assert.equal(await textOf(driver, "vault-state"), ui.es["status.locked.title"]);
     const shownId = await textOf(driver, "vault-id");
     assert.ok(shownId.length > 0, "vault id is empty");
-    assert.equal(await textOf(driver, "vault-format"), "1");
+    const shownFormat = await textOf(driver, "vault-format");
+    assert.match(shownFormat, /^[0-9]+$/);
+    const fileFormat = queryVaultFile(vault, "PRAGMA user_version");
+    if (fileFormat !== null) assert.equal(shownFormat, fileFormat);
     const fileId = vaultIdFromFile(vault);
     if (fileId !== null) assert.equal(shownId, fileId);
     else assert.ok(initOutput.includes(shownId), `vault id ${shownId} not in the CLI's output:\n${initOutput}`);

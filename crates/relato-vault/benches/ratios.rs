@@ -51,7 +51,7 @@ fn compare(name: &str, size: &str, target: Duration, mut relato: impl FnMut(), m
     let (a, b) = times[ROUNDS / 2];
     let fmt = |s: f64| if s > 1e-3 { format!("{:.2} ms", s * 1e3) } else { format!("{:.2} µs", s * 1e6) };
     println!(
-        "{name:<14}{size:>9}{:>12}{:>12}{:>10.3}   [{:.3} … {:.3}]",
+        "{name:<14}{size:>9}{:>12}{:>12}{:>12.3}   [{:.3} … {:.3}]",
         fmt(a),
         fmt(b),
         ratios[ROUNDS / 2],
@@ -65,7 +65,7 @@ fn main() {
         return; // `cargo test --benches` asks for a listing
     }
     let quick = Duration::from_millis(30);
-    println!("{:<14}{:>9}{:>12}{:>12}{:>10}   {}", "path", "size (B)", "relato", "raw", "raw/relato", "[min … max of 21 rounds]");
+    println!("{:<14}{:>9}{:>12}{:>12}{:>12}   [min … max of {ROUNDS} rounds]", "path", "size (B)", "relato", "raw", "raw/relato");
 
     let key = Key::from_bytes([3; 32]);
     let xraw = XChaCha20Poly1305::new((&[3u8; 32]).into());

@@ -56,6 +56,7 @@ pub const ERROR_CODES: &[&str] = &[
     "user.cannot_revoke_self",
     "user.last_administrator",
     "vault.no_data_directory",
+    "recording.already_sealed",
 ];
 
 /// Arguments named like this hold an identifier that front ends translate
@@ -211,6 +212,8 @@ pub enum VaultError {
     LastAdministrator,
     #[error("this platform has no data directory; give the vault path explicitly")]
     NoDataDirectory,
+    #[error("recording {0} is already sealed")]
+    RecordingSealed(String),
 }
 
 fn stream_fault_text(fault: &StreamFault) -> String {
@@ -270,6 +273,7 @@ impl VaultError {
             VaultError::CannotRevokeSelf => "user.cannot_revoke_self",
             VaultError::LastAdministrator => "user.last_administrator",
             VaultError::NoDataDirectory => "vault.no_data_directory",
+            VaultError::RecordingSealed(_) => "recording.already_sealed",
         }
     }
 
@@ -349,6 +353,7 @@ impl VaultError {
                 put("allowed", allowed.clone());
             }
             VaultError::ReservedName(n) => put("name", n.clone()),
+            VaultError::RecordingSealed(id) => put("id", id.clone()),
             VaultError::DiskFull
             | VaultError::WrongPassphrase
             | VaultError::BadRecoveryCode

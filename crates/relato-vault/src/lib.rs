@@ -25,6 +25,7 @@ pub mod custody;
 mod error;
 pub mod identity;
 mod keyslot;
+mod recordings;
 mod records;
 mod recovery;
 mod store;
@@ -40,6 +41,9 @@ pub use custody::{ChainSummary, SignedLine, VAULT_CHAIN};
 pub use error::{CustodyFault, Result, StreamFault, VaultError, ERROR_CODES, TRANSLATED_ARGS};
 pub use identity::Role;
 pub use keyslot::{KdfParams, MIN_PASSPHRASE_CHARS};
+pub use recordings::{
+    AudioFormat, Counters, Origin, Phase, Recording, RecordingEnd, RecordingEvent, RecordingEventKind, RecordingState, SampleFormat,
+};
 pub use records::{Case, CaseFields, Language, PresentRole, Session, SessionFields, MAX_AGE_YEARS};
 pub use recovery::RecoveryCode;
 pub use store::{VaultProbe, FORMAT_VERSION};
@@ -52,6 +56,11 @@ pub fn default_vault_path() -> Result<PathBuf> {
     dirs::data_dir()
         .map(|d| d.join("relato").join("vault.relato"))
         .ok_or(VaultError::NoDataDirectory)
+}
+
+/// The current time as custody lines write it: UTC, RFC 3339, milliseconds.
+pub fn utc_now() -> String {
+    vault::now()
 }
 
 /// Says whether a vault exists at `path` and is free to open, without

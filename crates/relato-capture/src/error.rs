@@ -1,0 +1,111 @@
+//! The capture crate's error type; vault errors pass through unchanged.
+
+use relato_vault::VaultError;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CaptureError {
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error("no audio input device is available")]
+    NoInputDevice,
+    #[error("no input device named \"{0}\"")]
+    DeviceNotFound(String),
+    #[error("the input device \"{device}\" cannot deliver a format Relato can keep as an original ({detail})")]
+    UnsupportedFormat { device: String, detail: String },
+    #[error("the audio system failed: {0}")]
+    Backend(String),
+    #[error("WAV: {0}")]
+    Wav(String),
+    #[error("the recording is too long for a single WAV file ({bytes} bytes of samples)")]
+    TooLongForWav { bytes: u64 },
+    #[error("{0}")]
+    Io(String),
+    #[error("the stored original does not match its recorded hash (expected {expected}, found {found}); nothing was written")]
+    Integrity { expected: String, found: String },
+    #[error("pausing is not enabled for this recording")]
+    PauseDisabled,
+    #[error("the recording has not been sealed yet")]
+    NotSealed,
+    #[error("{path} already exists; exports never overwrite a file")]
+    OutputExists { path: String },
+    #[error("the recorder stopped unexpectedly")]
+    WriterStopped,
+}
+
+impl CaptureError {
+    /// Stable identifier for translation (`assets/locales/errors.*.json`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            CaptureError::Vault(e) => e.code(),
+            CaptureError::NoInputDevice => "capture.no_input_device",
+            CaptureError::DeviceNotFound(_) => "capture.device_not_found",
+            CaptureError::UnsupportedFormat { .. } => "capture.unsupported_format",
+            CaptureError::Backend(_) => "capture.backend",
+            CaptureError::Wav(_) => "capture.wav",
+            CaptureError::TooLongForWav { .. } => "capture.too_long_for_wav",
+            CaptureError::Io(_) => "capture.io",
+            CaptureError::Integrity { .. } => "capture.integrity",
+            CaptureError::PauseDisabled => "capture.pause_disabled",
+            CaptureError::NotSealed => "capture.not_sealed",
+            CaptureError::OutputExists { .. } => "capture.output_exists",
+            CaptureError::WriterStopped => "capture.writer_stopped",
+        }
+    }
+
+    /// Named values for the translated message.
+    pub fn args(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut m = serde_json::Map::new();
+        let mut put = |k: &str, v: String| {
+            m.insert(k.into(), v.into());
+        };
+        match self {
+            CaptureError::Vault(e) => return e.args(),
+            CaptureError::DeviceNotFound(d) => put("device", d.clone()),
+            CaptureError::UnsupportedFormat { device, detail } => {
+                put("device", device.clone());
+                put("detail", detail.clone());
+            }
+            CaptureError::Backend(r) | CaptureError::Wav(r) | CaptureError::Io(r) => put("reason", r.clone()),
+            CaptureError::TooLongForWav { bytes } => put("bytes", bytes.to_string()),
+            CaptureError::Integrity { expected, found } => {
+                put("expected", expected.clone());
+                put("found", found.clone());
+            }
+            CaptureError::OutputExists { path } => put("path", path.clone()),
+            CaptureError::NoInputDevice | CaptureError::PauseDisabled | CaptureError::NotSealed | CaptureError::WriterStopped => {}
+        }
+        m
+    }
+}
+
+/// Every code [`CaptureError::code`] can return besides the vault's.
+pub const CAPTURE_ERROR_CODES: &[&str] = &[
+    "capture.no_input_device",
+    "capture.device_not_found",
+    "capture.unsupported_format",
+    "capture.backend",
+    "capture.wav",
+    "capture.too_long_for_wav",
+    "capture.io",
+    "capture.integrity",
+    "capture.pause_disabled",
+    "capture.not_sealed",
+    "capture.output_exists",
+    "capture.writer_stopped",
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_capture_error_has_a_translation_in_both_locales() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/locales");
+        for lang in ["es-MX", "en"] {
+            let text = std::fs::read_to_string(root.join(format!("errors.{lang}.json"))).unwrap();
+            let catalog: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).unwrap();
+            for code in super::CAPTURE_ERROR_CODES {
+                assert!(catalog.contains_key(*code), "{lang} lacks {code}");
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! Relato's capture pipeline: from an input to a sealed original in the vault.
+//!
+//! - [`feed`]: the real-time side — a lock-free ring and atomic counters;
+//!   the only code an audio callback runs.
+//! - [`source`]: where samples come from ([`FakeSource`] for tests).
+//! - [`recorder`]: the writer thread that drains the ring, hashes, meters,
+//!   computes peaks, encrypts into the vault and seals at stop.
+//! - [`level`]: level meter and waveform peaks.
+//! - [`wav`]: the canonical WAV form of an original (hound's).
+//! - [`original`]: digests and export of the original.
+//! - [`recovery`]: sealing recordings whose writer died.
+//!
+//! Architecture invariant: the original is stored exactly as the source
+//! delivered it — native rate, channels and sample format, no resampling,
+//! gain or trimming — and nothing in this crate knows Tauri.
+
+#![forbid(unsafe_code)]
+
+mod error;
+pub mod feed;
+pub mod level;
+pub mod original;
+pub mod recorder;
+pub mod recovery;
+pub mod source;
+pub mod wav;
+
+pub use error::{CaptureError, CAPTURE_ERROR_CODES};
+pub use level::Level;
+pub use recorder::{Recorder, RecorderOptions};
+pub use source::{FakeSource, Pace, Source};

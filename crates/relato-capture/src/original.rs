@@ -1,0 +1,112 @@
+//! The original out of the vault: its digest (what `HASH_RECORDED` carries)
+//! and its export as a file.
+//!
+//! A captured original's exported form is the canonical WAV ([`crate::wav`]);
+//! the digest streams it chunk by chunk, so memory stays flat however long
+//! the recording. Export checks the digest against `HASH_RECORDED` *before*
+//! writing anything, never overwrites a file, and is logged.
+
+use std::io::Write;
+use std::path::Path;
+
+use relato_vault::{AudioFormat, Origin, Recording, Vault};
+use sha2::{Digest, Sha256};
+
+use crate::{wav, CaptureError};
+
+/// Hashes of a stored original.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginalDigest {
+    /// Whole frames in the stream.
+    pub frames: u64,
+    pub sha256_pcm: String,
+    pub sha256_wav: String,
+    pub wav_bytes: u64,
+}
+
+/// Reads a captured original's stream and hashes its samples and its WAV form.
+/// A trailing partial frame (possible only after recovery) is left out of both.
+pub fn digest(vault: &Vault, stream_id: &str, format: &AudioFormat) -> Result<OriginalDigest, CaptureError> {
+    let total = stream_len(vault, stream_id)?;
+    let fb = format.frame_bytes() as u64;
+    let data_len = total / fb * fb;
+    let header = wav::header(format, data_len)?;
+    let mut pcm = Sha256::new();
+    let mut wav = Sha256::new();
+    wav.update(&header);
+    let mut remaining = data_len;
+    vault.for_each_chunk(stream_id, |_, chunk| {
+        let take = (chunk.len() as u64).min(remaining) as usize;
+        pcm.update(&chunk[..take]);
+        wav.update(&chunk[..take]);
+        remaining -= take as u64;
+        Ok(())
+    })?;
+    Ok(OriginalDigest {
+        frames: data_len / fb,
+        sha256_pcm: hex::encode(pcm.finalize()),
+        sha256_wav: hex::encode(wav.finalize()),
+        wav_bytes: header.len() as u64 + data_len,
+    })
+}
+
+/// Bytes of plaintext in a stream (reads and authenticates it).
+pub fn stream_len(vault: &Vault, stream_id: &str) -> Result<u64, CaptureError> {
+    let mut n = 0u64;
+    vault.for_each_chunk(stream_id, |_, chunk| {
+        n += chunk.len() as u64;
+        Ok(())
+    })?;
+    Ok(n)
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Exported {
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// Writes a sealed recording's original to `out` (a new file), after
+/// checking it against `HASH_RECORDED`, and logs `AUDIO_EXPORTED`.
+pub fn export(vault: &Vault, recording: &Recording, out: &Path, purpose: Option<&str>) -> Result<Exported, CaptureError> {
+    let end = recording.end.as_ref().ok_or(CaptureError::NotSealed)?;
+    let Origin::Captured { format, .. } = &recording.origin else {
+        return Err(CaptureError::Io("imported originals are exported with their own bytes (not yet available)".into()));
+    };
+    let digest = digest(vault, &recording.stream_id, format)?;
+    if digest.sha256_wav != end.sha256_original {
+        return Err(CaptureError::Integrity { expected: end.sha256_original.clone(), found: digest.sha256_wav });
+    }
+    let io = |e: std::io::Error| CaptureError::Io(format!("{}: {e}", out.display()));
+    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(out).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            CaptureError::OutputExists { path: out.display().to_string() }
+        } else {
+            io(e)
+        }
+    })?;
+    let mut w = std::io::BufWriter::new(file);
+    let data_len = digest.frames * format.frame_bytes() as u64;
+    w.write_all(&wav::header(format, data_len)?).map_err(io)?;
+    let mut remaining = data_len;
+    let mut written = Sha256::new();
+    written.update(wav::header(format, data_len)?);
+    vault.for_each_chunk(&recording.stream_id, |_, chunk| {
+        let take = (chunk.len() as u64).min(remaining) as usize;
+        written.update(&chunk[..take]);
+        remaining -= take as u64;
+        w.write_all(&chunk[..take]).map_err(|e| relato_vault::VaultError::Storage(e.to_string()))
+    })?;
+    let file = w.into_inner().map_err(|e| io(e.into_error()))?;
+    file.sync_all().map_err(io)?;
+    let sha256 = hex::encode(written.finalize());
+    if sha256 != end.sha256_original {
+        // The stream changed between the check and the copy: keep nothing.
+        let _ = std::fs::remove_file(out);
+        return Err(CaptureError::Integrity { expected: end.sha256_original.clone(), found: sha256 });
+    }
+    vault.log_audio_export(&recording.id, &sha256, digest.wav_bytes, purpose)?;
+    Ok(Exported { path: out.display().to_string(), bytes: digest.wav_bytes, sha256 })
+}

@@ -1,0 +1,344 @@
+//! The recorder: a source feeding a lock-free ring, and a writer thread that
+//! owns the vault while recording.
+//!
+//! ```text
+//!  audio callback ──push──▶ ring (SPSC, lock-free) ──pop──▶ writer thread
+//!   (Feed: copy +                                    SHA-256, meter, peaks,
+//!    atomics only)                                   encrypt + commit ≥ 1/s
+//! ```
+//!
+//! The writer thread owns the [`Vault`] for the length of the recording and
+//! hands it back at [`Recorder::stop`] — also when something failed, so an
+//! error never costs the caller their unlocked vault. Markers, phases and
+//! pauses are commands to the writer; their position is the number of frames
+//! captured at the moment the key was pressed, read from an atomic.
+
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use relato_vault::{
+    AudioFormat, Counters, Origin, Phase, Recording, RecordingEnd, RecordingEvent, RecordingEventKind, RecordingState, Vault,
+};
+use ringbuf::traits::{Consumer, Observer, Split};
+use ringbuf::{HeapCons, HeapRb};
+use sha2::{Digest, Sha256};
+
+use crate::feed::{Feed, Shared};
+use crate::level::{Meter, Peaks};
+use crate::original;
+use crate::source::{Running, Source};
+use crate::CaptureError;
+
+/// How often the writer commits what it has to the vault.
+pub const COMMIT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Choices for one recording.
+#[derive(Debug, Clone)]
+pub struct RecorderOptions {
+    /// Pausing is off by default; when on, every pause and resume is a custody event.
+    pub allow_pause: bool,
+    /// Warn when the recording reaches `max_duration - warn_before`.
+    pub max_duration: Option<Duration>,
+    pub warn_before: Duration,
+    /// Seconds of audio the ring buffer holds while the writer is busy.
+    pub ring_seconds: u32,
+}
+
+impl Default for RecorderOptions {
+    fn default() -> Self {
+        RecorderOptions { allow_pause: false, max_duration: None, warn_before: Duration::from_secs(300), ring_seconds: 10 }
+    }
+}
+
+enum Command {
+    Event(u64, RecordingEventKind),
+    Stop,
+}
+
+/// A recording in progress.
+pub struct Recorder {
+    commands: Sender<Command>,
+    shared: Arc<Shared>,
+    running: Option<Box<dyn Running>>,
+    writer: Option<JoinHandle<(Vault, Result<Recording, CaptureError>)>>,
+    format: AudioFormat,
+    recording_id: String,
+    allow_pause: bool,
+}
+
+impl Recorder {
+    /// Starts recording `session_id` from `source`. On failure the vault is
+    /// handed back with the error.
+    // Large, but returned once per recording, and the vault must come back.
+    #[allow(clippy::result_large_err)]
+    pub fn start(
+        vault: Vault,
+        session_id: &str,
+        source: Box<dyn Source>,
+        options: RecorderOptions,
+    ) -> Result<Recorder, (Vault, CaptureError)> {
+        let format = source.format();
+        if !crate::wav::supported(format.sample_format) {
+            let err = CaptureError::UnsupportedFormat { device: source.name(), detail: format!("{:?}", format.sample_format) };
+            return Err((vault, err));
+        }
+        let frame_bytes = format.frame_bytes();
+        let ring_frames = format.sample_rate as usize * options.ring_seconds.max(1) as usize;
+        let (producer, consumer) = HeapRb::<u8>::new(ring_frames * frame_bytes).split();
+        let shared = Arc::new(Shared::default());
+        let (commands, command_rx) = mpsc::channel();
+        let (ready_tx, ready_rx) = mpsc::sync_channel(1);
+        let origin = Origin::Captured { device: source.name(), format };
+        let writer = {
+            let shared = shared.clone();
+            let session_id = session_id.to_owned();
+            let options = options.clone();
+            std::thread::Builder::new()
+                .name("relato-writer".into())
+                .spawn(move || {
+                    let result = write(&vault, &session_id, origin, consumer, &shared, command_rx, ready_tx, &options);
+                    (vault, result)
+                })
+                .expect("the operating system can start a thread")
+        };
+        let recording_id = match ready_rx.recv() {
+            Ok(Ok(id)) => id,
+            Ok(Err(_)) | Err(_) => {
+                let (vault, result) = writer.join().map_err(|_| ()).expect("the writer thread does not panic");
+                return Err((vault, result.err().unwrap_or(CaptureError::WriterStopped)));
+            }
+        };
+        let feed = Feed::new(producer, frame_bytes, shared.clone());
+        let mut recorder = Recorder {
+            commands,
+            shared,
+            running: None,
+            writer: Some(writer),
+            format,
+            recording_id,
+            allow_pause: options.allow_pause,
+        };
+        match source.start(feed) {
+            Ok(running) => {
+                recorder.running = Some(running);
+                Ok(recorder)
+            }
+            Err(e) => {
+                // Seal what there is (nothing): the start is logged, so is the end.
+                let (vault, _) = recorder.stop();
+                Err((vault, e))
+            }
+        }
+    }
+
+    pub fn recording_id(&self) -> &str {
+        &self.recording_id
+    }
+
+    pub fn format(&self) -> AudioFormat {
+        self.format
+    }
+
+    /// Counters, level and positions, readable at any time without blocking.
+    pub fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    /// Recorded time so far.
+    pub fn elapsed(&self) -> Duration {
+        let frames = self.shared.captured_frames.load(Ordering::Acquire);
+        Duration::from_secs_f64(frames as f64 / self.format.sample_rate as f64)
+    }
+
+    fn event(&self, kind: RecordingEventKind) -> Result<u64, CaptureError> {
+        let at = self.shared.captured_frames.load(Ordering::Acquire);
+        self.commands.send(Command::Event(at, kind)).map_err(|_| CaptureError::WriterStopped)?;
+        Ok(at)
+    }
+
+    /// A silent marker at the current position; returns its frame.
+    pub fn marker(&self, label: Option<&str>) -> Result<u64, CaptureError> {
+        self.event(RecordingEventKind::Marker { label: label.map(str::to_owned) })
+    }
+
+    /// A phase boundary at the current position; returns its frame.
+    pub fn phase(&self, phase: Phase) -> Result<u64, CaptureError> {
+        self.event(RecordingEventKind::Phase { phase })
+    }
+
+    pub fn pause(&self) -> Result<u64, CaptureError> {
+        if !self.allow_pause {
+            return Err(CaptureError::PauseDisabled);
+        }
+        self.shared.paused.store(true, Ordering::Release);
+        self.event(RecordingEventKind::Pause)
+    }
+
+    pub fn resume(&self) -> Result<u64, CaptureError> {
+        if !self.allow_pause {
+            return Err(CaptureError::PauseDisabled);
+        }
+        let at = self.event(RecordingEventKind::Resume);
+        self.shared.paused.store(false, Ordering::Release);
+        at
+    }
+
+    /// Stops the source, lets the writer drain and seal, and hands the vault back.
+    pub fn stop(mut self) -> (Vault, Result<Recording, CaptureError>) {
+        if let Some(running) = self.running.take() {
+            running.stop();
+        }
+        let _ = self.commands.send(Command::Stop);
+        let writer = self.writer.take().expect("stop is called once");
+        match writer.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write(
+    vault: &Vault,
+    session_id: &str,
+    origin: Origin,
+    mut ring: HeapCons<u8>,
+    shared: &Shared,
+    commands: Receiver<Command>,
+    ready: SyncSender<Result<String, ()>>,
+    options: &RecorderOptions,
+) -> Result<Recording, CaptureError> {
+    let Origin::Captured { format, .. } = origin.clone() else { unreachable!("the recorder captures") };
+    let (rec, mut audio, mut peaks_out) = match vault.begin_recording(session_id, origin) {
+        Ok(started) => started,
+        Err(e) => {
+            let _ = ready.send(Err(()));
+            return Err(e.into());
+        }
+    };
+    let _ = ready.send(Ok(rec.id.clone()));
+
+    let fb = format.frame_bytes();
+    let mut buf = vec![0u8; (64 * 1024 / fb).max(1) * fb];
+    let mut hasher = Sha256::new();
+    let mut meter = Meter::new(format);
+    let mut peaks = Peaks::new(format);
+    let mut peak_bytes = Vec::new();
+    let mut frames = 0u64;
+    let mut last_commit = Instant::now();
+    let (mut seen_overruns, mut seen_dropped, mut seen_errors) = (0u64, 0u64, 0u64);
+    let mut counters = Counters::default();
+    let warn_at = options
+        .max_duration
+        .map(|max| max.saturating_sub(options.warn_before).as_secs_f64() * format.sample_rate as f64)
+        .map(|f| f as u64);
+    let mut stopping = false;
+
+    loop {
+        while let Ok(command) = commands.try_recv() {
+            match command {
+                Command::Event(at_frame, kind) => {
+                    if kind == RecordingEventKind::Pause {
+                        counters.pauses += 1;
+                    }
+                    event(vault, &rec.id, at_frame, kind)?;
+                }
+                Command::Stop => stopping = true,
+            }
+        }
+
+        let mut moved = false;
+        loop {
+            let available = ring.occupied_len() / fb * fb;
+            if available == 0 {
+                break;
+            }
+            let take = available.min(buf.len());
+            let n = ring.pop_slice(&mut buf[..take]);
+            let bytes = &buf[..n];
+            hasher.update(bytes);
+            meter.push(bytes, |l| shared.set_level(l));
+            peaks.push(bytes, &mut peak_bytes);
+            audio.write(bytes)?;
+            frames += (n / fb) as u64;
+            moved = true;
+            if last_commit.elapsed() >= COMMIT_INTERVAL {
+                break;
+            }
+        }
+
+        // Losses and errors become events at the position where they happened.
+        let overruns = shared.overruns.load(Ordering::Relaxed);
+        if overruns != seen_overruns {
+            let dropped = shared.dropped_frames.load(Ordering::Relaxed);
+            event(vault, &rec.id, frames, RecordingEventKind::Overrun { dropped_frames: dropped - seen_dropped })?;
+            (seen_overruns, seen_dropped) = (overruns, dropped);
+        }
+        let errors = shared.stream_errors.load(Ordering::Relaxed);
+        if errors != seen_errors {
+            let message = format!("{} error(s) reported by the audio system", errors - seen_errors);
+            event(vault, &rec.id, frames, RecordingEventKind::StreamError { message })?;
+            seen_errors = errors;
+        }
+        if let Some(at) = warn_at {
+            if frames >= at && !shared.max_duration_warned.swap(true, Ordering::AcqRel) {
+                event(vault, &rec.id, frames, RecordingEventKind::MaxDurationWarning { remaining_s: options.warn_before.as_secs() })?;
+            }
+        }
+
+        let drained = ring.occupied_len() < fb;
+        if stopping && drained {
+            break;
+        }
+        if last_commit.elapsed() >= COMMIT_INTERVAL {
+            audio.commit()?;
+            peaks_out.write(&peak_bytes)?;
+            peak_bytes.clear();
+            peaks_out.commit()?;
+            shared.committed_frames.store(frames, Ordering::Release);
+            last_commit = Instant::now();
+        }
+        if !moved {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    peaks.finish(&mut peak_bytes);
+    peaks_out.write(&peak_bytes)?;
+    peaks_out.finish()?;
+    audio.finish()?;
+    shared.committed_frames.store(frames, Ordering::Release);
+    let sha256_pcm = hex::encode(hasher.finalize());
+
+    // Read back what was stored: it must be what was captured.
+    let digest = original::digest(vault, &rec.stream_id, &format)?;
+    if digest.sha256_pcm != sha256_pcm {
+        return Err(CaptureError::Integrity { expected: sha256_pcm, found: digest.sha256_pcm });
+    }
+    counters.overruns = seen_overruns;
+    counters.dropped_frames = seen_dropped;
+    counters.stream_errors = seen_errors;
+    counters.gaps = shared.gaps.load(Ordering::Relaxed);
+    let end = RecordingEnd {
+        state: RecordingState::Sealed,
+        ended_at: now(),
+        frames,
+        duration_ms: format.frames_to_ms(frames),
+        sha256_pcm: Some(sha256_pcm),
+        sha256_original: digest.sha256_wav,
+        original_bytes: digest.wav_bytes,
+        counters,
+    };
+    Ok(vault.seal_recording(&rec.id, end)?)
+}
+
+fn event(vault: &Vault, recording_id: &str, at_frame: u64, kind: RecordingEventKind) -> Result<(), CaptureError> {
+    Ok(vault.add_recording_event(recording_id, &RecordingEvent { at_frame, time: now(), kind })?)
+}
+
+fn now() -> String {
+    relato_vault::utc_now()
+}
