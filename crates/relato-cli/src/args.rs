@@ -61,6 +61,27 @@ pub enum Command {
     /// The custody log
     #[command(subcommand)]
     Log(LogCommand),
+    /// Originals (audio) of sessions
+    #[command(subcommand)]
+    Audio(AudioCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AudioCommand {
+    /// Write a session's original to a new WAV file whose SHA-256 equals its HASH_RECORDED (logged)
+    Export {
+        #[arg(long = "session", value_name = "ID")]
+        session_id: String,
+        /// The file to create (never overwritten)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Which recording [default: the session's latest sealed one]
+        #[arg(long, value_name = "ID")]
+        recording: Option<String>,
+        /// Why it is exported (goes into the custody log)
+        #[arg(long, value_name = "TEXT")]
+        purpose: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

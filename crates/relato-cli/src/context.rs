@@ -12,6 +12,11 @@ use crate::error::CliError;
 use crate::i18n::Catalog;
 use crate::secrets;
 
+/// `h:mm:ss.mmm`.
+pub fn duration(ms: u64) -> String {
+    format!("{}:{:02}:{:02}.{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
+}
+
 pub struct Ctx {
     pub global: Global,
     pub cat: Catalog,
@@ -54,7 +59,28 @@ impl Ctx {
             Some(file) => secrets::read_secret_file(file)?,
             None => secrets::prompt(&self.cat, "cli.passphrase_prompt", &user)?,
         };
-        Ok(Vault::unlock(&path, &user, &passphrase)?)
+        let vault = Vault::unlock(&path, &user, &passphrase)?;
+        self.recover(&vault);
+        Ok(vault)
+    }
+
+    /// Recordings whose recorder died are sealed as recovered at the next
+    /// unlock, and the person is told. A failure here is reported, not fatal:
+    /// the recordings stay unsealed and are tried again next time.
+    fn recover(&self, vault: &Vault) {
+        match relato_capture::recovery::recover_unsealed(vault) {
+            Ok(recovered) => {
+                for r in recovered {
+                    let end = r.end.as_ref().expect("recovered recordings are sealed");
+                    let text = self.tf(
+                        "cli.recovered",
+                        &[("id", r.id.clone()), ("session", r.session_id.clone()), ("duration", duration(end.duration_ms))],
+                    );
+                    eprintln!("relato: {text}");
+                }
+            }
+            Err(e) => self.report(&CliError::from(e)),
+        }
     }
 
     pub fn t(&self, key: &str) -> String {

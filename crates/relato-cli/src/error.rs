@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 #[derive(Debug)]
 pub enum CliError {
     Vault(VaultError),
+    Capture(relato_capture::CaptureError),
     /// A CLI-level problem: code in `assets/locales/cli.*.json` and its arguments.
     Cli { code: &'static str, args: Map<String, Value> },
     /// Some records or chains failed; the details were already printed.
@@ -26,6 +27,7 @@ impl CliError {
     pub fn code(&self) -> &'static str {
         match self {
             CliError::Vault(e) => e.code(),
+            CliError::Capture(e) => e.code(),
             CliError::Cli { code, .. } | CliError::Partial { code, .. } => code,
         }
     }
@@ -33,6 +35,7 @@ impl CliError {
     pub fn args(&self) -> Map<String, Value> {
         match self {
             CliError::Vault(e) => e.args(),
+            CliError::Capture(e) => e.args(),
             CliError::Cli { args, .. } => args.clone(),
             CliError::Partial { count, .. } => {
                 let mut m = Map::new();
@@ -51,6 +54,7 @@ impl CliError {
         } else if code.starts_with("custody.")
             || code.starts_with("stream.")
             || code == "record.corrupt"
+            || code == "capture.integrity"
             || code == "cli.verify_failed"
             || code == "cli.damaged_records"
         {
@@ -64,5 +68,14 @@ impl CliError {
 impl From<VaultError> for CliError {
     fn from(e: VaultError) -> Self {
         CliError::Vault(e)
+    }
+}
+
+impl From<relato_capture::CaptureError> for CliError {
+    fn from(e: relato_capture::CaptureError) -> Self {
+        match e {
+            relato_capture::CaptureError::Vault(v) => CliError::Vault(v),
+            other => CliError::Capture(other),
+        }
     }
 }

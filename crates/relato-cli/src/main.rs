@@ -45,5 +45,6 @@ fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Case(c) => commands::cases::run(ctx, c),
         Command::Session(c) => commands::sessions::run(ctx, c),
         Command::Log(c) => commands::log::run(ctx, c),
+        Command::Audio(c) => commands::audio::run(ctx, c),
     }
 }

@@ -316,3 +316,50 @@ fn a_closed_pipe_on_stdout_ends_quietly() {
     assert!(out.status.success(), "status {:?}, stderr {err}", out.status);
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn a_recorded_session_shows_its_original_and_exports_it_with_the_recorded_hash() {
+    use relato_capture::{FakeSource, Pace, Recorder, RecorderOptions};
+    use relato_vault::{AudioFormat, SampleFormat};
+    use sha2::Digest;
+
+    let env = Env::new();
+    env.init();
+    let case = ok(&env.as_irma(&["case", "new", "--ref", "EXP-A"])).trim().to_owned();
+    let session = ok(&env.as_irma(&["session", "new", "--case", &case, "--child-code", "N-1", "--age", "9", "--language", "es"]))
+        .trim()
+        .to_owned();
+    // Record one second from the library, as the app will.
+    {
+        let vault = relato_vault::Vault::unlock(&env.vault(), "Irma", IRMA_PASS).unwrap();
+        let format = AudioFormat { sample_rate: 16_000, channels: 1, sample_format: SampleFormat::I16 };
+        let source = FakeSource { format, pace: Pace::Unthrottled, total_frames: Some(16_000) };
+        let rec = Recorder::start(vault, &session, Box::new(source), RecorderOptions::default()).map_err(|(_, e)| e).unwrap();
+        while rec.shared().captured_frames.load(std::sync::atomic::Ordering::Acquire) < 8_000 {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        rec.marker(None).unwrap();
+        while rec.shared().captured_frames.load(std::sync::atomic::Ordering::Acquire) < 16_000 {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        rec.stop().1.unwrap();
+    }
+    let shown = ok(&env.as_irma(&["session", "show", &session]));
+    eprintln!("{shown}");
+    assert!(shown.contains("16000 hz, 1 ch, i16") && shown.contains("0:00:01.000"), "{shown}");
+    let out = env.dir.path().join("EV-001.wav");
+    let exported = ok(&env.as_irma(&["audio", "export", "--session", &session, "--out", out.to_str().unwrap(), "--purpose", "peritaje"]));
+    assert!(exported.contains("HASH_RECORDED"), "{exported}");
+    let file_hash = hex::encode(sha2::Sha256::digest(std::fs::read(&out).unwrap()));
+    let log = ok(&env.as_irma(&["log", "show", "--case", &case]));
+    let recorded = log
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|e| e["event"] == "HASH_RECORDED")
+        .unwrap();
+    assert_eq!(recorded["objects"][0]["sha256"], file_hash.as_str());
+    assert!(log.contains("AUDIO_EXPORTED") && log.contains("peritaje"));
+    // A second export never overwrites the first.
+    let again = env.as_irma(&["--json", "audio", "export", "--session", &session, "--out", out.to_str().unwrap()]);
+    assert_eq!(json_code(&fails(&again, 1)), "capture.output_exists");
+}

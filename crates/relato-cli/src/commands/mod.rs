@@ -1,5 +1,6 @@
 //! One module per subject; each function unlocks, calls the vault, prints.
 
+pub mod audio;
 pub mod cases;
 pub mod log;
 pub mod sessions;

@@ -114,9 +114,24 @@ fn present(roles: &[String]) -> Result<Vec<PresentRole>, CliError> {
 
 fn show(ctx: &Ctx, vault: &Vault, s: &Session) -> Result<(), CliError> {
     let interviewer = vault.users()?.into_iter().find(|u| u.id == s.fields.interviewer).map(|u| u.name);
+    let mut recordings = Vec::new();
+    for r in vault.recordings(&s.id)? {
+        match r {
+            Ok(r) => {
+                let events = vault.recording_events(&r.id)?;
+                recordings.push((r, events));
+            }
+            Err(e) => ctx.warn(&e),
+        }
+    }
     if ctx.json() {
         let mut obj = serde_json::to_value(s).expect("serialises");
         obj["interviewer_name"] = interviewer.into();
+        obj["recordings"] = recordings
+            .iter()
+            .map(|(r, events)| serde_json::json!({ "recording": r, "events": events }))
+            .collect::<Vec<_>>()
+            .into();
         ctx.print_json(&obj);
         return Ok(());
     }
@@ -136,6 +151,54 @@ fn show(ctx: &Ctx, vault: &Vault, s: &Session) -> Result<(), CliError> {
         (ctx.t("cli.label.revision"), s.rev.to_string()),
         (ctx.t("cli.label.created"), s.created_at.clone()),
     ]);
+    for (r, events) in &recordings {
+        show_recording(ctx, r, events);
+    }
     Ok(())
+}
+
+fn show_recording(ctx: &Ctx, r: &relato_vault::Recording, events: &[relato_vault::RecordingEvent]) {
+    use relato_vault::{Origin, RecordingEventKind};
+    outln!("\n{}: {}", ctx.t("cli.label.recording"), r.id);
+    let state = serde_json::to_value(r.state()).expect("serialises");
+    let mut rows = vec![(ctx.t("cli.label.state"), ctx.t(&format!("cli.state.{}", state.as_str().unwrap_or_default())))];
+    let rate = match &r.origin {
+        Origin::Captured { device, format } => {
+            rows.push((ctx.t("cli.label.device"), device.clone()));
+            rows.push((
+                ctx.t("cli.label.format"),
+                format!("{} Hz, {} ch, {:?}", format.sample_rate, format.channels, format.sample_format).to_lowercase(),
+            ));
+            format.sample_rate as u64
+        }
+        Origin::Imported { file_name, container, .. } => {
+            rows.push((ctx.t("cli.label.format"), format!("{container} ({file_name})")));
+            0
+        }
+    };
+    if let Some(end) = &r.end {
+        rows.push((ctx.t("cli.label.duration"), crate::context::duration(end.duration_ms)));
+        rows.push((ctx.t("cli.label.sha256"), end.sha256_original.clone()));
+        let c = end.counters;
+        rows.push((ctx.t("cli.label.counters"), format!("{} / {} / {} / {} / {}", c.overruns, c.dropped_frames, c.stream_errors, c.gaps, c.pauses)));
+    }
+    let marks: Vec<String> = events
+        .iter()
+        .filter_map(|e| {
+            let at = if rate > 0 { crate::context::duration(e.at_frame * 1000 / rate) } else { e.at_frame.to_string() };
+            match &e.kind {
+                RecordingEventKind::Marker { label } => Some(format!("{at} M{}", label.as_deref().map(|l| format!(" {l}")).unwrap_or_default())),
+                RecordingEventKind::Phase { phase } => {
+                    let id = serde_json::to_value(phase).expect("serialises");
+                    Some(format!("{at} {}", ctx.t(&format!("cli.phase.{}", id.as_str().unwrap_or_default()))))
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    if !marks.is_empty() {
+        rows.push((ctx.t("cli.label.markers"), marks.join("; ")));
+    }
+    output::fields(&rows);
 }
 
