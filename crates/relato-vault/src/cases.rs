@@ -4,14 +4,13 @@
 //! Reads that meet a damaged row fail for that row only: listings return one
 //! result per record so that everything else stays readable.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
-use crate::crypto::{self, sha256_hex};
+use crate::crypto;
 use crate::custody::Event;
 use crate::error::{Result, VaultError};
 use crate::records::{Case, CaseFields, Session, SessionFields};
-use crate::store::FORMAT_VERSION;
 use crate::vault::{now, Vault};
 
 /// What a case revision seals (the id and revision number are the row's).
@@ -75,12 +74,7 @@ impl Vault {
 
     fn insert_case_revision(&self, conn: &rusqlite::Connection, id: &str, rev: u32, fields: &CaseFields) -> Result<String> {
         let body = CaseBody { fields: fields.clone(), created_at: now(), author: self.me.user_id.clone() };
-        let digest = sha256_hex(&serde_json::to_vec(&body).expect("serialises"));
-        conn.execute(
-            "INSERT INTO case_revisions (case_id, rev, sv, body) VALUES (?1, ?2, ?3, ?4)",
-            params![id, rev, FORMAT_VERSION, self.seal_row("case_revisions", &format!("{id}/{rev}"), &body)],
-        )?;
-        Ok(digest)
+        self.insert_revision(conn, "case_revisions", "case_id", id, rev, &body)
     }
 
     /// The latest revision of a case. `id` may be a unique prefix.
@@ -169,12 +163,7 @@ impl Vault {
 
     fn insert_session_revision(&self, conn: &rusqlite::Connection, id: &str, rev: u32, fields: &SessionFields) -> Result<String> {
         let body = SessionBody { fields: fields.clone(), created_at: now(), author: self.me.user_id.clone() };
-        let digest = sha256_hex(&serde_json::to_vec(&body).expect("serialises"));
-        conn.execute(
-            "INSERT INTO session_revisions (session_id, rev, sv, body) VALUES (?1, ?2, ?3, ?4)",
-            params![id, rev, FORMAT_VERSION, self.seal_row("session_revisions", &format!("{id}/{rev}"), &body)],
-        )?;
-        Ok(digest)
+        self.insert_revision(conn, "session_revisions", "session_id", id, rev, &body)
     }
 
     /// The latest revision of a session. `id` may be a unique prefix.

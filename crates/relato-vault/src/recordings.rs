@@ -13,7 +13,7 @@
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-use crate::crypto::{self, sha256_hex};
+use crate::crypto;
 use crate::custody::Event;
 use crate::error::{Result, VaultError};
 use crate::store::FORMAT_VERSION;
@@ -190,7 +190,6 @@ impl Vault {
         let peaks = self.create_stream()?;
         let id = crypto::new_id("rec");
         let start = StartBody { started_at: now(), operator: self.me.user_id.clone(), origin };
-        let digest = sha256_hex(&serde_json::to_vec(&start).expect("serialises"));
         let event = match &start.origin {
             Origin::Captured { device, format } => Event::new("CAPTURE_START")
                 .detail("device", device.clone())
@@ -204,10 +203,7 @@ impl Vault {
             "INSERT INTO recordings (id, session_id, stream_id, peaks_stream_id) VALUES (?1, ?2, ?3, ?4)",
             params![id, session.id, audio.id(), peaks.id()],
         )?;
-        tx.execute(
-            "INSERT INTO recording_revisions (recording_id, rev, sv, body) VALUES (?1, 1, ?2, ?3)",
-            params![id, FORMAT_VERSION, self.seal_row("recording_revisions", &format!("{id}/1"), &start)],
-        )?;
+        let digest = self.insert_revision(&tx, "recording_revisions", "recording_id", &id, 1, &start)?;
         self.log(
             &tx,
             &session.case_id,
@@ -263,7 +259,6 @@ impl Vault {
             return Err(VaultError::RecordingSealed(rec.id));
         }
         let case_id = self.session(&rec.session_id)?.case_id;
-        let digest = sha256_hex(&serde_json::to_vec(&end).expect("serialises"));
         let name = match (&rec.origin, end.state) {
             (_, RecordingState::Recovered) => "CAPTURE_RECOVERED",
             (Origin::Imported { .. }, _) => "IMPORT_END",
@@ -276,10 +271,7 @@ impl Vault {
             }
         };
         let tx = self.store.conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO recording_revisions (recording_id, rev, sv, body) VALUES (?1, 2, ?2, ?3)",
-            params![rec.id, FORMAT_VERSION, self.seal_row("recording_revisions", &format!("{}/2", rec.id), &end)],
-        )?;
+        let digest = self.insert_revision(&tx, "recording_revisions", "recording_id", &rec.id, 2, &end)?;
         self.log(
             &tx,
             &case_id,

@@ -274,6 +274,25 @@ impl Vault {
         crypto::seal(&self.keys.records, &ad, &plain)
     }
 
+    /// Seals `body` as revision `rev` of `id` in a `*_revisions` table and
+    /// returns the SHA-256 of its plaintext, for the custody line.
+    pub(crate) fn insert_revision<T: Serialize>(
+        &self,
+        conn: &Connection,
+        table: &str,
+        owner_column: &str,
+        id: &str,
+        rev: u32,
+        body: &T,
+    ) -> Result<String> {
+        let digest = crypto::sha256_hex(&serde_json::to_vec(body).expect("records serialise"));
+        conn.execute(
+            &format!("INSERT INTO {table} ({owner_column}, rev, sv, body) VALUES (?1, ?2, ?3, ?4)"),
+            params![id, rev, FORMAT_VERSION, self.seal_row(table, &format!("{id}/{rev}"), body)],
+        )?;
+        Ok(digest)
+    }
+
     /// Opens a sealed row; a failure names the row and affects nothing else.
     pub(crate) fn open_row<T: DeserializeOwned>(&self, table: &str, row_id: &str, sv: u32, body: &[u8]) -> Result<T> {
         let corrupt = || VaultError::RecordCorrupt { record: format!("{table}/{row_id}") };
