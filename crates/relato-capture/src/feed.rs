@@ -24,8 +24,10 @@ pub struct Shared {
     pub stream_errors: AtomicU64,
     /// Set by the device side when the input disappears.
     pub device_lost: AtomicBool,
-    /// Interruptions of the input that were bridged (device reopened or replaced).
+    /// Interruptions of the input that were bridged (device reopened).
     pub gaps: AtomicU64,
+    /// How long the last bridged interruption lasted.
+    pub last_gap_ms: AtomicU64,
     /// While set, delivered frames are discarded (pause, if enabled).
     pub paused: AtomicBool,
     /// Latest meter reading, as `f32` bits.
@@ -77,6 +79,10 @@ impl Feed {
             self.shared.overruns.fetch_add(1, Ordering::Relaxed);
             self.shared.dropped_frames.fetch_add((frames - fit) as u64, Ordering::Relaxed);
         }
+    }
+
+    pub(crate) fn shared(&self) -> Arc<Shared> {
+        self.shared.clone()
     }
 
     /// Room in the ring, in frames (for sources that can wait, like files).

@@ -2,7 +2,8 @@
 //!
 //! - [`feed`]: the real-time side — a lock-free ring and atomic counters;
 //!   the only code an audio callback runs.
-//! - [`source`]: where samples come from ([`FakeSource`] for tests).
+//! - [`source`]: where samples come from: [`device`] (cpal inputs) or
+//!   [`FakeSource`] for tests.
 //! - [`recorder`]: the writer thread that drains the ring, hashes, meters,
 //!   computes peaks, encrypts into the vault and seals at stop.
 //! - [`level`]: level meter and waveform peaks.
@@ -16,6 +17,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod device;
 mod error;
 pub mod feed;
 pub mod level;
@@ -28,4 +30,5 @@ pub mod wav;
 pub use error::{CaptureError, CAPTURE_ERROR_CODES};
 pub use level::Level;
 pub use recorder::{Recorder, RecorderOptions};
+pub use device::{input_devices, level_check, DeviceSource, InputDevice};
 pub use source::{FakeSource, Pace, Source};

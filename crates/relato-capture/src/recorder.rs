@@ -211,7 +211,7 @@ fn write(
     ready: SyncSender<Result<String, ()>>,
     options: &RecorderOptions,
 ) -> Result<Recording, CaptureError> {
-    let Origin::Captured { format, .. } = origin.clone() else { unreachable!("the recorder captures") };
+    let Origin::Captured { format, device } = origin.clone() else { unreachable!("the recorder captures") };
     let (rec, mut audio, mut peaks_out) = match vault.begin_recording(session_id, origin) {
         Ok(started) => started,
         Err(e) => {
@@ -229,7 +229,7 @@ fn write(
     let mut peak_bytes = Vec::new();
     let mut frames = 0u64;
     let mut last_commit = Instant::now();
-    let (mut seen_overruns, mut seen_dropped, mut seen_errors) = (0u64, 0u64, 0u64);
+    let (mut seen_overruns, mut seen_dropped, mut seen_errors, mut seen_gaps) = (0u64, 0u64, 0u64, 0u64);
     let mut counters = Counters::default();
     let warn_at = options
         .max_duration
@@ -283,6 +283,13 @@ fn write(
             event(vault, &rec.id, frames, RecordingEventKind::StreamError { message })?;
             seen_errors = errors;
         }
+        let gaps = shared.gaps.load(Ordering::Acquire);
+        if gaps != seen_gaps {
+            let wall_ms = shared.last_gap_ms.load(Ordering::Acquire);
+            let kind = RecordingEventKind::Gap { wall_ms, device: device.clone(), reason: "device_lost_then_reopened".into() };
+            event(vault, &rec.id, frames, kind)?;
+            seen_gaps = gaps;
+        }
         if let Some(at) = warn_at {
             if frames >= at && !shared.max_duration_warned.swap(true, Ordering::AcqRel) {
                 event(vault, &rec.id, frames, RecordingEventKind::MaxDurationWarning { remaining_s: options.warn_before.as_secs() })?;
@@ -321,7 +328,7 @@ fn write(
     counters.overruns = seen_overruns;
     counters.dropped_frames = seen_dropped;
     counters.stream_errors = seen_errors;
-    counters.gaps = shared.gaps.load(Ordering::Relaxed);
+    counters.gaps = seen_gaps;
     let end = RecordingEnd {
         state: RecordingState::Sealed,
         ended_at: now(),

@@ -64,6 +64,19 @@ pub enum Command {
     /// Originals (audio) of sessions
     #[command(subcommand)]
     Audio(AudioCommand),
+    /// List every audio input device with its formats
+    Devices,
+    /// Record a session from an input device (stops after --seconds or on Ctrl-C, sealing properly)
+    Record {
+        #[arg(long = "session", value_name = "ID")]
+        session_id: String,
+        /// Stop after this many seconds
+        #[arg(long, value_name = "N")]
+        seconds: u64,
+        /// Input device name as `relato devices` lists it [default: the system's default input]
+        #[arg(long, value_name = "NAME")]
+        device: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -46,5 +46,7 @@ fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Session(c) => commands::sessions::run(ctx, c),
         Command::Log(c) => commands::log::run(ctx, c),
         Command::Audio(c) => commands::audio::run(ctx, c),
+        Command::Devices => commands::record::devices(ctx),
+        Command::Record { session_id, seconds, device } => commands::record::record(ctx, &session_id, seconds, device.as_deref()),
     }
 }

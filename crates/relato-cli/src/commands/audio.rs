@@ -17,8 +17,7 @@ pub fn run(ctx: &Ctx, command: AudioCommand) -> Result<(), CliError> {
                     .recordings(&session_id)?
                     .into_iter()
                     .filter_map(Result::ok)
-                    .filter(|r| r.state() != RecordingState::Recording)
-                    .next_back()
+                    .rfind(|r| r.state() != RecordingState::Recording)
                     .ok_or_else(|| CliError::with("cli.no_recording", &[("session", session_id.clone())]))?,
             };
             let exported = original::export(&vault, &recording, &out, purpose.as_deref())?;

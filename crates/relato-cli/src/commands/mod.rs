@@ -3,6 +3,7 @@
 pub mod audio;
 pub mod cases;
 pub mod log;
+pub mod record;
 pub mod sessions;
 pub mod users;
 pub mod vault;

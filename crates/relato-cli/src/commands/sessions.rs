@@ -157,7 +157,7 @@ fn show(ctx: &Ctx, vault: &Vault, s: &Session) -> Result<(), CliError> {
     Ok(())
 }
 
-fn show_recording(ctx: &Ctx, r: &relato_vault::Recording, events: &[relato_vault::RecordingEvent]) {
+pub(crate) fn show_recording(ctx: &Ctx, r: &relato_vault::Recording, events: &[relato_vault::RecordingEvent]) {
     use relato_vault::{Origin, RecordingEventKind};
     outln!("\n{}: {}", ctx.t("cli.label.recording"), r.id);
     let state = serde_json::to_value(r.state()).expect("serialises");
@@ -185,7 +185,7 @@ fn show_recording(ctx: &Ctx, r: &relato_vault::Recording, events: &[relato_vault
     let marks: Vec<String> = events
         .iter()
         .filter_map(|e| {
-            let at = if rate > 0 { crate::context::duration(e.at_frame * 1000 / rate) } else { e.at_frame.to_string() };
+            let at = (e.at_frame * 1000).checked_div(rate).map_or_else(|| e.at_frame.to_string(), crate::context::duration);
             match &e.kind {
                 RecordingEventKind::Marker { label } => Some(format!("{at} M{}", label.as_deref().map(|l| format!(" {l}")).unwrap_or_default())),
                 RecordingEventKind::Phase { phase } => {

@@ -1,0 +1,250 @@
+//! Audio input devices through cpal.
+//!
+//! [`input_devices`] lists every input with its default and supported
+//! formats. [`DeviceSource`] opens one by name in a format Relato can keep as
+//! an original (the device's default when possible), on a dedicated thread
+//! that owns the cpal stream. The callback hands cpal's raw bytes to the
+//! [`Feed`] — nothing else. If the device disappears, the thread keeps
+//! trying to reopen it with the same format; a bridged interruption is
+//! counted as a gap (the writer records it with its length).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+use relato_vault::{AudioFormat, SampleFormat};
+use serde::Serialize;
+
+use crate::feed::Feed;
+use crate::source::{Running, Source};
+use crate::CaptureError;
+
+#[cfg(target_endian = "big")]
+compile_error!("originals are stored little-endian as delivered; big-endian hosts are not supported");
+
+/// An input device as listed to the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputDevice {
+    pub name: String,
+    /// The format Relato would record in, if any.
+    pub format: Option<AudioFormat>,
+    /// Every supported (channels, sample format, rate range) the device reports.
+    pub supported: Vec<String>,
+}
+
+fn sample_format(f: cpal::SampleFormat) -> Option<SampleFormat> {
+    match f {
+        cpal::SampleFormat::U8 => Some(SampleFormat::U8),
+        cpal::SampleFormat::I16 => Some(SampleFormat::I16),
+        cpal::SampleFormat::I32 => Some(SampleFormat::I32),
+        cpal::SampleFormat::F32 => Some(SampleFormat::F32),
+        _ => None,
+    }
+}
+
+fn cpal_format(f: SampleFormat) -> cpal::SampleFormat {
+    match f {
+        SampleFormat::U8 => cpal::SampleFormat::U8,
+        SampleFormat::I16 => cpal::SampleFormat::I16,
+        SampleFormat::I32 => cpal::SampleFormat::I32,
+        SampleFormat::F32 => cpal::SampleFormat::F32,
+    }
+}
+
+/// The device's default format if Relato can keep it, else the first
+/// supported one at the default rate that it can.
+fn choose_format(device: &cpal::Device) -> Option<AudioFormat> {
+    let default = device.default_input_config().ok()?;
+    if let Some(sf) = sample_format(default.sample_format()) {
+        return Some(AudioFormat { sample_rate: default.sample_rate().0, channels: default.channels(), sample_format: sf });
+    }
+    let rate = default.sample_rate();
+    device.supported_input_configs().ok()?.find_map(|range| {
+        let sf = sample_format(range.sample_format())?;
+        (range.min_sample_rate() <= rate && rate <= range.max_sample_rate())
+            .then_some(AudioFormat { sample_rate: rate.0, channels: range.channels(), sample_format: sf })
+    })
+}
+
+/// Every input device of the default audio host.
+pub fn input_devices() -> Result<Vec<InputDevice>, CaptureError> {
+    let host = cpal::default_host();
+    let devices = host.input_devices().map_err(|e| CaptureError::Backend(e.to_string()))?;
+    Ok(devices
+        .filter_map(|d| {
+            let name = d.name().ok()?;
+            let supported = d
+                .supported_input_configs()
+                .map(|ranges| {
+                    ranges
+                        .map(|r| {
+                            format!("{} ch {} {}–{} Hz", r.channels(), r.sample_format(), r.min_sample_rate().0, r.max_sample_rate().0)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            Some(InputDevice { format: choose_format(&d), name, supported })
+        })
+        .collect())
+}
+
+fn find(name: Option<&str>) -> Result<cpal::Device, CaptureError> {
+    let host = cpal::default_host();
+    match name {
+        Some(wanted) => host
+            .input_devices()
+            .map_err(|e| CaptureError::Backend(e.to_string()))?
+            .find(|d| d.name().is_ok_and(|n| n == wanted))
+            .ok_or_else(|| CaptureError::DeviceNotFound(wanted.to_owned())),
+        None => host.default_input_device().ok_or(CaptureError::NoInputDevice),
+    }
+}
+
+/// A real input device, opened by name (or the system default).
+pub struct DeviceSource {
+    name: String,
+    format: AudioFormat,
+}
+
+impl DeviceSource {
+    pub fn open(name: Option<&str>) -> Result<DeviceSource, CaptureError> {
+        let device = find(name)?;
+        let name = device.name().map_err(|e| CaptureError::Backend(e.to_string()))?;
+        let format = choose_format(&device)
+            .ok_or_else(|| CaptureError::UnsupportedFormat { device: name.clone(), detail: "no u8, i16, i32 or f32 input".into() })?;
+        Ok(DeviceSource { name, format })
+    }
+}
+
+/// Builds and starts a stream that pushes into `feed`.
+fn open_stream(name: &str, format: AudioFormat, feed: &Arc<Mutex<Feed>>) -> Result<cpal::Stream, CaptureError> {
+    let device = find(Some(name))?;
+    let config = cpal::StreamConfig {
+        channels: format.channels,
+        sample_rate: cpal::SampleRate(format.sample_rate),
+        buffer_size: cpal::BufferSize::Default,
+    };
+    let data_feed = feed.clone();
+    let error_feed = feed.clone();
+    let stream = device
+        .build_input_stream_raw(
+            &config,
+            cpal_format(format.sample_format),
+            // The only code on the audio thread. `try_lock` never waits: the
+            // mutex exists only so the feed can move to a reopened stream,
+            // and nothing else holds it while a stream runs.
+            move |data: &cpal::Data, _: &cpal::InputCallbackInfo| {
+                if let Ok(mut feed) = data_feed.try_lock() {
+                    feed.push(data.bytes());
+                }
+            },
+            move |err| {
+                let lost = matches!(err, cpal::StreamError::DeviceNotAvailable);
+                if let Ok(feed) = error_feed.try_lock() {
+                    feed.stream_error(lost);
+                }
+            },
+            None,
+        )
+        .map_err(|e| CaptureError::Backend(e.to_string()))?;
+    stream.play().map_err(|e| CaptureError::Backend(e.to_string()))?;
+    Ok(stream)
+}
+
+struct DeviceRunning {
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<()>,
+}
+
+impl Running for DeviceRunning {
+    fn stop(self: Box<Self>) {
+        self.stop.store(true, Ordering::Release);
+        let _ = self.thread.join();
+    }
+}
+
+impl Source for DeviceSource {
+    fn format(&self) -> AudioFormat {
+        self.format
+    }
+
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    fn start(self: Box<Self>, feed: Feed) -> Result<Box<dyn Running>, CaptureError> {
+        let shared = feed.shared();
+        let feed = Arc::new(Mutex::new(feed));
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let (started_tx, started_rx) = std::sync::mpsc::channel::<Result<(), CaptureError>>();
+        let thread = std::thread::Builder::new()
+            .name("relato-input".into())
+            .spawn(move || {
+                // cpal streams are not Send everywhere: this thread opens and owns them.
+                let mut stream = match open_stream(&self.name, self.format, &feed) {
+                    Ok(s) => Some(s),
+                    Err(e) => {
+                        let _ = started_tx.send(Err(e));
+                        return;
+                    }
+                };
+                let _ = started_tx.send(Ok(()));
+                let mut lost_since: Option<Instant> = None;
+                while !flag.load(Ordering::Acquire) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if shared.device_lost.load(Ordering::Acquire) {
+                        stream = None;
+                        lost_since.get_or_insert_with(Instant::now);
+                        if let Ok(s) = open_stream(&self.name, self.format, &feed) {
+                            stream = Some(s);
+                            shared.device_lost.store(false, Ordering::Release);
+                            let ms = lost_since.take().map_or(0, |t| t.elapsed().as_millis() as u64);
+                            shared.last_gap_ms.store(ms, Ordering::Release);
+                            shared.gaps.fetch_add(1, Ordering::AcqRel);
+                        } else {
+                            std::thread::sleep(Duration::from_millis(400));
+                        }
+                    }
+                }
+                drop(stream);
+            })
+            .map_err(|e| CaptureError::Io(e.to_string()))?;
+        match started_rx.recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                return Err(e);
+            }
+            Err(_) => return Err(CaptureError::Backend("the input thread ended".into())),
+        }
+        Ok(Box::new(DeviceRunning { stop, thread }))
+    }
+}
+
+/// Records `seconds` of the device's input into memory and returns its
+/// level readings: the pre-recording check. Nothing is stored.
+pub fn level_check(name: Option<&str>, seconds: f32) -> Result<(AudioFormat, Vec<crate::Level>), CaptureError> {
+    let source = DeviceSource::open(name)?;
+    let format = source.format;
+    let fb = format.frame_bytes();
+    let (producer, mut consumer) =
+        ringbuf::traits::Split::split(ringbuf::HeapRb::<u8>::new(format.sample_rate as usize * fb * (seconds.ceil() as usize + 1)));
+    let shared = Arc::new(crate::feed::Shared::default());
+    let running = Box::new(source).start(Feed::new(producer, fb, shared.clone()))?;
+    std::thread::sleep(Duration::from_secs_f32(seconds));
+    running.stop();
+    let mut meter = crate::level::Meter::new(format);
+    let mut readings = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024 / fb * fb];
+    loop {
+        let n = ringbuf::traits::Consumer::pop_slice(&mut consumer, &mut buf);
+        if n == 0 {
+            break;
+        }
+        meter.push(&buf[..n - n % fb], |l| readings.push(l));
+    }
+    Ok((format, readings))
+}
