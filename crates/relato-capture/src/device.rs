@@ -153,13 +153,28 @@ fn open_stream(name: &str, format: AudioFormat, feed: &Arc<Mutex<Feed>>) -> Resu
     Ok(stream)
 }
 
+/// Longest the input stays open after a stop request to let buffered audio arrive.
+const MAX_STOP_GRACE: Duration = Duration::from_secs(2);
+
 struct DeviceRunning {
     stop: Arc<AtomicBool>,
     thread: JoinHandle<()>,
+    shared: Arc<crate::feed::Shared>,
+    opened_at: Instant,
+    sample_rate: u32,
 }
 
 impl Running for DeviceRunning {
+    /// Audio reaches us through the system's buffers, so at any moment the
+    /// captured audio lags the clock (by about a second through PulseAudio's
+    /// ALSA plugin). Before closing, the input stays open for that lag, so
+    /// the recording reaches the moment the interviewer pressed stop: a
+    /// little more audio at the end, never less.
     fn stop(self: Box<Self>) {
+        let wall = self.opened_at.elapsed().as_secs_f64();
+        let captured = self.shared.captured_frames.load(Ordering::Acquire) as f64 / self.sample_rate as f64;
+        let lag = Duration::from_secs_f64((wall - captured).max(0.0)).min(MAX_STOP_GRACE);
+        std::thread::sleep(lag);
         self.stop.store(true, Ordering::Release);
         let _ = self.thread.join();
     }
@@ -176,7 +191,9 @@ impl Source for DeviceSource {
 
     fn start(self: Box<Self>, feed: Feed) -> Result<Box<dyn Running>, CaptureError> {
         let shared = feed.shared();
+        let self_rate = self.format.sample_rate;
         let feed = Arc::new(Mutex::new(feed));
+        let state = shared.clone();
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let (started_tx, started_rx) = std::sync::mpsc::channel::<Result<(), CaptureError>>();
@@ -212,6 +229,7 @@ impl Source for DeviceSource {
                 drop(stream);
             })
             .map_err(|e| CaptureError::Io(e.to_string()))?;
+        let sample_rate = self_rate;
         match started_rx.recv() {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
@@ -220,7 +238,8 @@ impl Source for DeviceSource {
             }
             Err(_) => return Err(CaptureError::Backend("the input thread ended".into())),
         }
-        Ok(Box::new(DeviceRunning { stop, thread }))
+        let opened_at = Instant::now();
+        Ok(Box::new(DeviceRunning { stop, thread, shared: state, opened_at, sample_rate }))
     }
 }
 
