@@ -60,5 +60,14 @@ rms=$(sox "$work/EV-001.wav" -n stat 2>&1 | awk '/RMS +amplitude/ {print $3}')
 echo "RMS amplitude of the captured speech: $rms"
 awk -v r="$rms" 'BEGIN { exit !(r > 0.005) }' || fail "the captured audio is silent (RMS $rms)"
 sox "$work/EV-001.wav" -n stat 2>&1 | grep -E "Length|Samples read" || true
+step "import an existing recording (FLAC) byte for byte; refuse a text file"
+sox "$work/speech.wav" "$work/gesell.flac"
+"$relato" import --session "$session_id" "$work/gesell.flac" >/dev/null
+recording=$("$relato" session show "$session_id" --json | grep -o '"id": "rec-[a-z2-7]*"' | tail -1 | cut -d'"' -f4)
+"$relato" audio export --session "$session_id" --recording "$recording" --out "$work/gesell-out.flac" >/dev/null
+cmp "$work/gesell.flac" "$work/gesell-out.flac" || fail "the imported file did not come back byte for byte"
+echo "no es audio" >"$work/notes.txt"
+if "$relato" import --session "$session_id" "$work/notes.txt" 2>/dev/null; then fail "a text file was imported"; fi
+
 "$relato" log verify >/dev/null || fail "custody chains do not verify"
 echo "capture.sh: all checks passed"

@@ -31,6 +31,10 @@ pub enum CaptureError {
     OutputExists { path: String },
     #[error("the recorder stopped unexpectedly")]
     WriterStopped,
+    #[error("{file} is not an audio file Relato can read")]
+    NotAudio { file: String },
+    #[error("{file} uses an audio format Relato cannot read")]
+    UnsupportedFile { file: String },
 }
 
 impl CaptureError {
@@ -50,6 +54,8 @@ impl CaptureError {
             CaptureError::NotSealed => "capture.not_sealed",
             CaptureError::OutputExists { .. } => "capture.output_exists",
             CaptureError::WriterStopped => "capture.writer_stopped",
+            CaptureError::NotAudio { .. } => "capture.not_audio",
+            CaptureError::UnsupportedFile { .. } => "capture.unsupported_file",
         }
     }
 
@@ -73,6 +79,7 @@ impl CaptureError {
                 put("found", found.clone());
             }
             CaptureError::OutputExists { path } => put("path", path.clone()),
+            CaptureError::NotAudio { file } | CaptureError::UnsupportedFile { file } => put("file", file.clone()),
             CaptureError::NoInputDevice | CaptureError::PauseDisabled | CaptureError::NotSealed | CaptureError::WriterStopped => {}
         }
         m
@@ -93,6 +100,8 @@ pub const CAPTURE_ERROR_CODES: &[&str] = &[
     "capture.not_sealed",
     "capture.output_exists",
     "capture.writer_stopped",
+    "capture.not_audio",
+    "capture.unsupported_file",
 ];
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //! - [`level`]: level meter and waveform peaks.
 //! - [`wav`]: the canonical WAV form of an original (hound's).
 //! - [`original`]: digests and export of the original.
+//! - [`import`]: existing recordings stored byte for byte.
 //! - [`recovery`]: sealing recordings whose writer died.
 //!
 //! Architecture invariant: the original is stored exactly as the source
@@ -19,6 +20,7 @@
 
 pub mod device;
 mod error;
+pub mod import;
 pub mod feed;
 pub mod level;
 pub mod original;

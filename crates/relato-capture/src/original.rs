@@ -50,6 +50,16 @@ pub fn digest(vault: &Vault, stream_id: &str, format: &AudioFormat) -> Result<Or
     })
 }
 
+/// SHA-256 of a stream's plaintext (reads and authenticates it).
+pub fn stream_sha256(vault: &Vault, stream_id: &str) -> Result<String, CaptureError> {
+    let mut h = Sha256::new();
+    vault.for_each_chunk(stream_id, |_, chunk| {
+        h.update(chunk);
+        Ok(())
+    })?;
+    Ok(hex::encode(h.finalize()))
+}
+
 /// Bytes of plaintext in a stream (reads and authenticates it).
 pub fn stream_len(vault: &Vault, stream_id: &str) -> Result<u64, CaptureError> {
     let mut n = 0u64;
@@ -72,13 +82,24 @@ pub struct Exported {
 /// checking it against `HASH_RECORDED`, and logs `AUDIO_EXPORTED`.
 pub fn export(vault: &Vault, recording: &Recording, out: &Path, purpose: Option<&str>) -> Result<Exported, CaptureError> {
     let end = recording.end.as_ref().ok_or(CaptureError::NotSealed)?;
-    let Origin::Captured { format, .. } = &recording.origin else {
-        return Err(CaptureError::Io("imported originals are exported with their own bytes (not yet available)".into()));
+    // The exported form: the canonical WAV of a capture, the file of an import.
+    let (header, data_len) = match &recording.origin {
+        Origin::Captured { format, .. } => {
+            let digest = digest(vault, &recording.stream_id, format)?;
+            if digest.sha256_wav != end.sha256_original {
+                return Err(CaptureError::Integrity { expected: end.sha256_original.clone(), found: digest.sha256_wav });
+            }
+            let data_len = digest.frames * format.frame_bytes() as u64;
+            (wav::header(format, data_len)?, data_len)
+        }
+        Origin::Imported { .. } => {
+            let found = stream_sha256(vault, &recording.stream_id)?;
+            if found != end.sha256_original {
+                return Err(CaptureError::Integrity { expected: end.sha256_original.clone(), found });
+            }
+            (Vec::new(), end.original_bytes)
+        }
     };
-    let digest = digest(vault, &recording.stream_id, format)?;
-    if digest.sha256_wav != end.sha256_original {
-        return Err(CaptureError::Integrity { expected: end.sha256_original.clone(), found: digest.sha256_wav });
-    }
     let io = |e: std::io::Error| CaptureError::Io(format!("{}: {e}", out.display()));
     let file = std::fs::OpenOptions::new().write(true).create_new(true).open(out).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
@@ -88,11 +109,10 @@ pub fn export(vault: &Vault, recording: &Recording, out: &Path, purpose: Option<
         }
     })?;
     let mut w = std::io::BufWriter::new(file);
-    let data_len = digest.frames * format.frame_bytes() as u64;
-    w.write_all(&wav::header(format, data_len)?).map_err(io)?;
-    let mut remaining = data_len;
+    w.write_all(&header).map_err(io)?;
     let mut written = Sha256::new();
-    written.update(wav::header(format, data_len)?);
+    written.update(&header);
+    let mut remaining = data_len;
     vault.for_each_chunk(&recording.stream_id, |_, chunk| {
         let take = (chunk.len() as u64).min(remaining) as usize;
         written.update(&chunk[..take]);
@@ -107,6 +127,7 @@ pub fn export(vault: &Vault, recording: &Recording, out: &Path, purpose: Option<
         let _ = std::fs::remove_file(out);
         return Err(CaptureError::Integrity { expected: end.sha256_original.clone(), found: sha256 });
     }
-    vault.log_audio_export(&recording.id, &sha256, digest.wav_bytes, purpose)?;
-    Ok(Exported { path: out.display().to_string(), bytes: digest.wav_bytes, sha256 })
+    let bytes = header.len() as u64 + data_len;
+    vault.log_audio_export(&recording.id, &sha256, bytes, purpose)?;
+    Ok(Exported { path: out.display().to_string(), bytes, sha256 })
 }

@@ -27,7 +27,7 @@ pub fn recover_unsealed(vault: &Vault) -> Result<Vec<Recording>, CaptureError> {
                 frames: 0,
                 duration_ms: 0,
                 sha256_pcm: None,
-                sha256_original: hash_stream(vault, &rec.stream_id)?,
+                sha256_original: original::stream_sha256(vault, &rec.stream_id)?,
                 original_bytes: bytes,
                 counters: Counters::default(),
             };
@@ -61,14 +61,4 @@ pub fn recover_unsealed(vault: &Vault) -> Result<Vec<Recording>, CaptureError> {
         recovered.push(vault.seal_recording(&id, end)?);
     }
     Ok(recovered)
-}
-
-fn hash_stream(vault: &Vault, stream_id: &str) -> Result<String, CaptureError> {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    vault.for_each_chunk(stream_id, |_, chunk| {
-        h.update(chunk);
-        Ok(())
-    })?;
-    Ok(hex::encode(h.finalize()))
 }

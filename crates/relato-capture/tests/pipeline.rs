@@ -265,3 +265,56 @@ fn killed_recorder_is_recovered_at_next_unlock() {
     assert!(vault.custody_lines(&case_id).unwrap().iter().any(|l| l.line.contains("CAPTURE_RECOVERED")));
     assert!(recovery::recover_unsealed(&vault).unwrap().is_empty(), "recovery happens once");
 }
+
+// ---- imports ----------------------------------------------------------------
+
+#[test]
+fn an_imported_recording_is_kept_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, session) = vault_with_session(dir.path());
+    // A WAV as another program wrote it: stored and exported unchanged.
+    let source = dir.path().join("camara-gesell.wav");
+    {
+        let spec = hound::WavSpec { channels: 1, sample_rate: 22_050, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+        let mut w = hound::WavWriter::create(&source, spec).unwrap();
+        for i in 0..22_050 {
+            w.write_sample(((i * 37) % 20_000) as i16).unwrap();
+        }
+        w.finalize().unwrap();
+    }
+    let original_bytes = std::fs::read(&source).unwrap();
+    let recording = relato_capture::import::import_file(&vault, &session, &source).unwrap();
+    let end = recording.end.clone().unwrap();
+    assert_eq!(end.sha256_original, hex::encode(Sha256::digest(&original_bytes)));
+    assert_eq!(end.original_bytes, original_bytes.len() as u64);
+    assert_eq!(end.duration_ms, 1000);
+    assert!(matches!(&recording.origin, relato_vault::Origin::Imported { file_name, .. } if file_name == "camara-gesell.wav"));
+
+    let out = dir.path().join("out.wav");
+    original::export(&vault, &recording, &out, None).unwrap();
+    assert_eq!(std::fs::read(&out).unwrap(), original_bytes, "the export is the imported file itself");
+    let case_id = vault.session(&session).unwrap().case_id;
+    assert_eq!(hash_recorded(&vault, &case_id, &recording.id), end.sha256_original);
+    let events: Vec<String> = vault
+        .custody_lines(&case_id)
+        .unwrap()
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(&l.line).unwrap()["event"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(events[2..], ["IMPORT_START", "IMPORT_END", "HASH_RECORDED", "AUDIO_EXPORTED"]);
+}
+
+#[test]
+fn a_file_that_is_not_audio_is_refused_before_anything_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, session) = vault_with_session(dir.path());
+    for (name, bytes) in [("notas.txt", b"esto no es audio, es texto".to_vec()), ("fake.wav", b"RIFF\x10\x00\x00\x00WAVEjunk".to_vec())] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let err = relato_capture::import::import_file(&vault, &session, &path).err().unwrap();
+        assert_eq!(err.code(), "capture.not_audio", "{name}: {err}");
+    }
+    assert!(vault.recordings(&session).unwrap().is_empty(), "nothing was stored");
+    let case_id = vault.session(&session).unwrap().case_id;
+    assert_eq!(vault.custody_lines(&case_id).unwrap().len(), 2, "nothing was logged");
+}

@@ -66,6 +66,12 @@ pub enum Command {
     Audio(AudioCommand),
     /// List every audio input device with its formats
     Devices,
+    /// Store an existing recording (WAV, FLAC, MP3, M4A) byte for byte as an original of a session
+    Import {
+        #[arg(long = "session", value_name = "ID")]
+        session_id: String,
+        file: PathBuf,
+    },
     /// Record a session from an input device (stops after --seconds or on Ctrl-C, sealing properly)
     Record {
         #[arg(long = "session", value_name = "ID")]

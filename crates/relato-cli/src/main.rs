@@ -47,6 +47,7 @@ fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Log(c) => commands::log::run(ctx, c),
         Command::Audio(c) => commands::audio::run(ctx, c),
         Command::Devices => commands::record::devices(ctx),
+        Command::Import { session_id, file } => commands::audio::import(ctx, &session_id, &file),
         Command::Record { session_id, seconds, device } => commands::record::record(ctx, &session_id, seconds, device.as_deref()),
     }
 }

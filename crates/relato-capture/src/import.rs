@@ -1,0 +1,114 @@
+//! Importing an existing recording (for example the official Gesell-chamber
+//! recording): the file's bytes are stored exactly as they are, hashed at
+//! import, and logged with the source's name and size.
+//!
+//! The file is probed with symphonia first — WAV, FLAC, MP3, M4A/AAC — so
+//! that something that is not audio is refused before anything is written.
+//! What the probe reads (rate, channels, length) is kept as information; the
+//! original is the file, byte for byte, and `HASH_RECORDED` is its SHA-256.
+
+use std::io::Read;
+use std::path::Path;
+
+use relato_vault::{Counters, Origin, Recording, RecordingEnd, RecordingState, Vault};
+use sha2::{Digest, Sha256};
+use symphonia::core::formats::FormatOptions;
+use symphonia::core::io::MediaSourceStream;
+use symphonia::core::meta::MetadataOptions;
+use symphonia::core::probe::Hint;
+
+use crate::CaptureError;
+
+/// What the probe learned about a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probed {
+    pub container: String,
+    pub codec: String,
+    pub sample_rate: Option<u32>,
+    pub channels: Option<u16>,
+    pub frames: Option<u64>,
+}
+
+/// Reads enough of `path` to know it is audio symphonia can decode.
+pub fn probe(path: &Path) -> Result<Probed, CaptureError> {
+    let io = |e: std::io::Error| CaptureError::Io(format!("{}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(io)?;
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_lowercase();
+    let mut hint = Hint::new();
+    if !extension.is_empty() {
+        hint.with_extension(&extension);
+    }
+    let stream = MediaSourceStream::new(Box::new(file), Default::default());
+    let not_audio = || CaptureError::NotAudio { file: display_name(path) };
+    let probed = symphonia::default::get_probe()
+        .format(&hint, stream, &FormatOptions::default(), &MetadataOptions::default())
+        .map_err(|_| not_audio())?;
+    let track = probed.format.default_track().ok_or_else(not_audio)?;
+    let params = &track.codec_params;
+    let codec = symphonia::default::get_codecs()
+        .get_codec(params.codec)
+        .map(|d| d.short_name.to_owned())
+        .ok_or_else(|| CaptureError::UnsupportedFile { file: display_name(path) })?;
+    Ok(Probed {
+        container: if extension.is_empty() { "audio".into() } else { extension },
+        codec,
+        sample_rate: params.sample_rate,
+        channels: params.channels.map(|c| c.count() as u16),
+        frames: params.n_frames,
+    })
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+}
+
+/// Stores `path` as an imported original of `session_id`, logged
+/// (`IMPORT_START`, `IMPORT_END`, `HASH_RECORDED`).
+pub fn import_file(vault: &Vault, session_id: &str, path: &Path) -> Result<Recording, CaptureError> {
+    let probed = probe(path)?;
+    let io = |e: std::io::Error| CaptureError::Io(format!("{}: {e}", path.display()));
+    let size_bytes = std::fs::metadata(path).map_err(io)?.len();
+    let origin = Origin::Imported {
+        file_name: display_name(path),
+        size_bytes,
+        container: format!("{} ({})", probed.container, probed.codec),
+        format: None,
+    };
+    let (rec, mut stream, peaks) = vault.begin_recording(session_id, origin)?;
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut copied = 0u64;
+    loop {
+        let n = file.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        stream.write(&buf[..n])?;
+        copied += n as u64;
+    }
+    stream.finish()?;
+    peaks.finish()?;
+    let sha256 = hex::encode(hasher.finalize());
+    // What the vault holds must be the file, byte for byte.
+    let stored = crate::original::stream_sha256(vault, &rec.stream_id)?;
+    if stored != sha256 || copied != size_bytes {
+        return Err(CaptureError::Integrity { expected: sha256, found: stored });
+    }
+    let duration_ms = match (probed.frames, probed.sample_rate) {
+        (Some(f), Some(r)) if r > 0 => f * 1000 / r as u64,
+        _ => 0,
+    };
+    let end = RecordingEnd {
+        state: RecordingState::Sealed,
+        ended_at: relato_vault::utc_now(),
+        frames: probed.frames.unwrap_or(0),
+        duration_ms,
+        sha256_pcm: None,
+        sha256_original: sha256,
+        original_bytes: copied,
+        counters: Counters::default(),
+    };
+    Ok(vault.seal_recording(&rec.id, end)?)
+}
