@@ -53,6 +53,14 @@ fn hash_recorded(v: &Vault, case_id: &str, recording_id: &str) -> String {
         .expect("HASH_RECORDED is logged")
 }
 
+fn custody_events(v: &Vault, case_id: &str) -> Vec<String> {
+    v.custody_lines(case_id)
+        .unwrap()
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(&l.line).unwrap()["event"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 fn file_sha256(p: &Path) -> String {
     hex::encode(Sha256::digest(std::fs::read(p).unwrap()))
 }
@@ -104,12 +112,7 @@ fn bit_exact_round_trip_with_markers_and_hash() {
 
     // The custody chain verifies and tells the story.
     vault.verify_chain(&case_id).unwrap();
-    let events: Vec<String> = vault
-        .custody_lines(&case_id)
-        .unwrap()
-        .iter()
-        .map(|l| serde_json::from_str::<serde_json::Value>(&l.line).unwrap()["event"].as_str().unwrap().to_owned())
-        .collect();
+    let events = custody_events(&vault, &case_id);
     assert_eq!(events[2..], ["CAPTURE_START", "CAPTURE_END", "HASH_RECORDED", "AUDIO_EXPORTED"]);
 }
 
@@ -295,12 +298,7 @@ fn an_imported_recording_is_kept_byte_for_byte() {
     assert_eq!(std::fs::read(&out).unwrap(), original_bytes, "the export is the imported file itself");
     let case_id = vault.session(&session).unwrap().case_id;
     assert_eq!(hash_recorded(&vault, &case_id, &recording.id), end.sha256_original);
-    let events: Vec<String> = vault
-        .custody_lines(&case_id)
-        .unwrap()
-        .iter()
-        .map(|l| serde_json::from_str::<serde_json::Value>(&l.line).unwrap()["event"].as_str().unwrap().to_owned())
-        .collect();
+    let events = custody_events(&vault, &case_id);
     assert_eq!(events[2..], ["IMPORT_START", "IMPORT_END", "HASH_RECORDED", "AUDIO_EXPORTED"]);
 }
 

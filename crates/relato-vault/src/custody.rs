@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::crypto::sha256_hex;
-use crate::error::{CustodyFault, Result, VaultError};
+use crate::error::{CertificateFault, CustodyFault, Result, VaultError};
 use crate::identity::verify_b64;
 
 /// `prev` of the first line.
@@ -134,8 +134,8 @@ impl Entry {
 #[derive(Debug, Clone)]
 pub struct KnownKey {
     pub public: VerifyingKey,
-    /// `Err(reason)` when the organisation certificate does not check out.
-    pub certificate: std::result::Result<(), String>,
+    /// Whether the organisation certificate of the key checks out.
+    pub certificate: std::result::Result<(), CertificateFault>,
     /// When the key was revoked, if it was.
     pub revoked_at: Option<DateTime<Utc>>,
 }
@@ -207,8 +207,8 @@ pub fn verify_chain(chain: &str, lines: &[SignedLine], keys: &dyn KeyBook) -> Re
         if !verify_b64(&key.public, signed.line.as_bytes(), &signed.sig) {
             return Err(fail(CustodyFault::Signature));
         }
-        if let Err(why) = &key.certificate {
-            return Err(fail(CustodyFault::Certificate(format!("{}: {why}", view.actor.key))));
+        if let Err(fault) = key.certificate {
+            return Err(fail(CustodyFault::Certificate { key: view.actor.key.clone(), fault }));
         }
         let revoked_by_time = key.revoked_at.is_some_and(|at| at <= time);
         if revoked_by_time || revoked_here.contains(&view.actor.key) {

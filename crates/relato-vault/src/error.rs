@@ -86,6 +86,22 @@ pub enum StreamFault {
     TrailingChunk,
 }
 
+/// Why a signer certificate does not hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CertificateFault {
+    #[error("the organisation's signature does not verify")]
+    BadSignature,
+    #[error("the certificate cannot be read")]
+    Malformed,
+    #[error("the certificate names another key")]
+    OtherKey,
+    #[error("the certificate was issued by another organisation key")]
+    OtherOrganisation,
+    #[error("the stored certificate is damaged")]
+    Unreadable,
+}
+
 /// Why a custody line failed verification.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -101,7 +117,7 @@ pub enum CustodyFault {
     /// The actor's key is not known to this vault.
     UnknownKey(String),
     /// The actor's key has no valid certificate from the organisation key.
-    Certificate(String),
+    Certificate { key: String, fault: CertificateFault },
     /// The line was signed after the actor's key was revoked.
     RevokedKey(String),
 }
@@ -116,7 +132,7 @@ impl std::fmt::Display for CustodyFault {
             CustodyFault::Chain => f.write_str("`prev` does not match the previous line (line edited, removed or moved)"),
             CustodyFault::Signature => f.write_str("signature does not match the line"),
             CustodyFault::UnknownKey(k) => write!(f, "signed by unknown key {k}"),
-            CustodyFault::Certificate(k) => write!(f, "key {k} has no valid organisation certificate"),
+            CustodyFault::Certificate { key, fault } => write!(f, "key {key} has no valid organisation certificate: {fault}"),
             CustodyFault::RevokedKey(k) => write!(f, "signed by key {k} after it was revoked"),
         }
     }
@@ -130,7 +146,7 @@ impl CustodyFault {
             CustodyFault::Chain => "custody.chain_broken",
             CustodyFault::Signature => "custody.bad_signature",
             CustodyFault::UnknownKey(_) => "custody.unknown_key",
-            CustodyFault::Certificate(_) => "custody.bad_certificate",
+            CustodyFault::Certificate { .. } => "custody.bad_certificate",
             CustodyFault::RevokedKey(_) => "custody.revoked_key",
         }
     }
@@ -332,7 +348,7 @@ impl VaultError {
                         put("expected", expected.to_string());
                         put("found", found.to_string());
                     }
-                    CustodyFault::UnknownKey(k) | CustodyFault::RevokedKey(k) | CustodyFault::Certificate(k) => {
+                    CustodyFault::UnknownKey(k) | CustodyFault::RevokedKey(k) | CustodyFault::Certificate { key: k, .. } => {
                         put("key", k.clone())
                     }
                     CustodyFault::Malformed(_) | CustodyFault::Chain | CustodyFault::Signature => {}

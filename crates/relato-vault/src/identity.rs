@@ -17,7 +17,7 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::{sha256_hex, Key};
-use crate::error::{Result, VaultError};
+use crate::error::{CertificateFault, Result, VaultError};
 
 /// What a person may do in the vault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -131,19 +131,19 @@ impl SignedCertificate {
     }
 
     /// Checks the organisation's signature and that the certificate is for `public`.
-    pub fn verify(&self, org: &VerifyingKey, public: &VerifyingKey) -> std::result::Result<Certificate, String> {
+    pub fn verify(&self, org: &VerifyingKey, public: &VerifyingKey) -> std::result::Result<Certificate, CertificateFault> {
         if !verify_b64(org, self.line.as_bytes(), &self.sig) {
-            return Err("organisation signature does not verify".into());
+            return Err(CertificateFault::BadSignature);
         }
-        let cert: Certificate = serde_json::from_str(&self.line).map_err(|e| e.to_string())?;
+        let cert: Certificate = serde_json::from_str(&self.line).map_err(|_| CertificateFault::Malformed)?;
         if cert.kind != "relato-signer-certificate" {
-            return Err(format!("unexpected type {}", cert.kind));
+            return Err(CertificateFault::Malformed);
         }
         if cert.public_key != B64.encode(public.as_bytes()) || cert.key_id != key_id(public) {
-            return Err("certificate names another key".into());
+            return Err(CertificateFault::OtherKey);
         }
         if cert.org_key != key_id(org) {
-            return Err("certificate issued by another organisation key".into());
+            return Err(CertificateFault::OtherOrganisation);
         }
         Ok(cert)
     }

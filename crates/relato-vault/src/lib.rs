@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 
 pub use cases::NewSession;
 pub use custody::{ChainSummary, SignedLine, VAULT_CHAIN};
-pub use error::{CustodyFault, Result, StreamFault, VaultError, ERROR_CODES, TRANSLATED_ARGS};
+pub use error::{CertificateFault, CustodyFault, Result, StreamFault, VaultError, ERROR_CODES, TRANSLATED_ARGS};
 pub use identity::Role;
 pub use keyslot::{KdfParams, MIN_PASSPHRASE_CHARS};
 pub use recordings::{

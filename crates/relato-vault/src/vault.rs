@@ -400,7 +400,7 @@ impl Vault {
             let Some(public) = identity::public_from_bytes(&public) else { continue };
             let certificate = self
                 .open_row::<SignedCertificate>("signing_keys", &key_id, sv, &body)
-                .map_err(|e| e.to_string())
+                .map_err(|_| crate::error::CertificateFault::Unreadable)
                 .and_then(|c| c.verify(&self.org_public, &public).map(|_| ()));
             let revoked_at = revoked.iter().find(|(k, _)| *k == key_id).map(|(_, at)| *at);
             known.insert(key_id, KnownKey { public, certificate, revoked_at });

@@ -209,10 +209,10 @@ fn unknown_and_uncertified_keys_are_caught() {
         (1, CustodyFault::UnknownKey(kid(&stranger)))
     );
     let s = stranger.clone();
-    let uncertified = move |_: &str| Some(KnownKey { public: s.verifying_key(), certificate: Err("no".into()), revoked_at: None });
+    let uncertified = move |_: &str| Some(KnownKey { public: s.verifying_key(), certificate: Err(relato_vault::CertificateFault::BadSignature), revoked_at: None });
     assert!(matches!(
         custody_fault(custody::verify_chain("c", &[l1], &uncertified).err().unwrap()),
-        (1, CustodyFault::Certificate(_))
+        (1, CustodyFault::Certificate { fault: relato_vault::CertificateFault::BadSignature, .. })
     ));
 }
 
