@@ -59,17 +59,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("relato-app-test-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
     #[test]
     fn missing_vault_is_reported_with_its_path() {
-        let dir = temp_dir("missing");
-        let path = dir.join("vault.relato");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.relato");
         let status = VaultService::at(&path).status().unwrap();
         assert_eq!(status.probe, VaultProbe::Missing);
         assert_eq!(
@@ -77,13 +70,12 @@ mod tests {
             json!({"path": path.display().to_string(), "probe": {"state": "missing"}})
         );
         assert!(!path.exists(), "probing must not create the vault");
-        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
     fn a_file_that_is_not_a_vault_is_a_coded_error() {
-        let dir = temp_dir("notavault");
-        let path = dir.join("vault.relato");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.relato");
         std::fs::write(&path, b"this is not a vault, just some text that is long enough").unwrap();
         let err = VaultService::at(&path).status().unwrap_err();
         assert_eq!(err.code, "vault.not_a_vault");
@@ -92,15 +84,13 @@ mod tests {
         assert_eq!(wire["code"], "vault.not_a_vault");
         assert!(wire["message"].as_str().unwrap().contains("not a Relato vault"));
         assert!(wire["args"].is_object());
-        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
     fn a_directory_is_not_a_vault() {
-        let dir = temp_dir("dir");
-        let err = VaultService::at(&dir).status().unwrap_err();
+        let dir = tempfile::tempdir().unwrap();
+        let err = VaultService::at(dir.path()).status().unwrap_err();
         assert_eq!(err.code, "vault.not_a_vault");
-        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

@@ -34,7 +34,6 @@ pub struct UserInfo {
 struct SlotRow {
     id: i64,
     user_id: String,
-    kdf: SlotKdf,
     active: bool,
 }
 
@@ -206,25 +205,14 @@ impl Vault {
 
     fn slot_for(&self, name: &str) -> Result<Option<SlotRow>> {
         let tag = keyslot::name_tag(&self.vault_id, name);
-        let row: Option<(i64, String, String, bool)> = self
+        Ok(self
             .store
             .conn
             .query_row(
-                "SELECT id, user_id, kdf, wrapped IS NOT NULL FROM key_slots WHERE kind = 'user' AND name_tag = ?1",
+                "SELECT id, user_id, wrapped IS NOT NULL FROM key_slots WHERE kind = 'user' AND name_tag = ?1",
                 [tag],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok(SlotRow { id: r.get(0)?, user_id: r.get(1)?, active: r.get(2)? }),
             )
-            .optional()?;
-        row.map(|(id, user_id, kdf, active)| {
-            let kdf = serde_json::from_str(&kdf).map_err(|e| VaultError::Storage(format!("key slot {id}: {e}")))?;
-            Ok(SlotRow { id, user_id, kdf, active })
-        })
-        .transpose()
-    }
-
-    /// Argon2id parameters of the slot a user unlocks with.
-    pub fn slot_params(&self, name: &str) -> Result<KdfParams> {
-        let slot = self.slot_for(name)?.ok_or_else(|| VaultError::UnknownUser(name.trim().to_owned()))?;
-        Ok(slot.kdf.params)
+            .optional()?)
     }
 }

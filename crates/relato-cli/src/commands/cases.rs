@@ -2,7 +2,7 @@
 
 use relato_vault::{Case, CaseFields};
 
-use super::or_dash;
+use super::{or_dash, readable};
 use crate::args::CaseCommand;
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -20,17 +20,7 @@ pub fn run(ctx: &Ctx, command: CaseCommand) -> Result<(), CliError> {
             }
         }
         CaseCommand::List => {
-            let mut damaged = 0;
-            let mut cases = Vec::new();
-            for result in vault.cases()? {
-                match result {
-                    Ok(c) => cases.push(c),
-                    Err(e) => {
-                        ctx.warn(&e);
-                        damaged += 1;
-                    }
-                }
-            }
+            let (cases, damaged) = readable(ctx, vault.cases()?);
             if ctx.json() {
                 ctx.print_json(&cases);
             } else {
@@ -50,17 +40,7 @@ pub fn run(ctx: &Ctx, command: CaseCommand) -> Result<(), CliError> {
             let history = vault.case_history(&id)?;
             let sessions = vault.sessions(&id)?;
             let case = history.last().expect("a case has at least one revision");
-            let session_ids: Vec<String> = sessions
-                .iter()
-                .map(|s| match s {
-                    Ok(s) => s.id.clone(),
-                    Err(e) => {
-                        ctx.warn(e);
-                        String::new()
-                    }
-                })
-                .filter(|s| !s.is_empty())
-                .collect();
+            let session_ids: Vec<String> = readable(ctx, sessions).0.into_iter().map(|s| s.id).collect();
             if ctx.json() {
                 ctx.print_json(&serde_json::json!({ "case": case, "revisions": history, "sessions": session_ids }));
             } else {

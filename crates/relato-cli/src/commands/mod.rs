@@ -14,3 +14,17 @@ use crate::context::Ctx;
 pub(crate) fn or_dash(ctx: &Ctx, v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| ctx.t("cli.label.none"))
 }
+
+/// The readable items of a listing. Each damaged one is reported on stderr
+/// (naming it) and counted; the others are returned.
+pub(crate) fn readable<T>(ctx: &Ctx, results: Vec<relato_vault::Result<T>>) -> (Vec<T>, usize) {
+    let mut damaged = 0;
+    let items = results
+        .into_iter()
+        .filter_map(|r| r.map_err(|e| {
+            ctx.warn(&e);
+            damaged += 1;
+        }).ok())
+        .collect();
+    (items, damaged)
+}

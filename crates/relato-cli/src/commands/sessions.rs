@@ -2,7 +2,7 @@
 
 use relato_vault::{NewSession, PresentRole, Session, SessionFields, Vault};
 
-use super::or_dash;
+use super::{or_dash, readable};
 use crate::args::SessionCommand;
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -31,17 +31,7 @@ pub fn run(ctx: &Ctx, command: SessionCommand) -> Result<(), CliError> {
             }
         }
         SessionCommand::List { case_id } => {
-            let mut damaged = 0;
-            let mut sessions = Vec::new();
-            for result in vault.sessions(&case_id)? {
-                match result {
-                    Ok(s) => sessions.push(s),
-                    Err(e) => {
-                        ctx.warn(&e);
-                        damaged += 1;
-                    }
-                }
-            }
+            let (sessions, damaged) = readable(ctx, vault.sessions(&case_id)?);
             if ctx.json() {
                 ctx.print_json(&sessions);
             } else {
@@ -115,14 +105,9 @@ fn present(roles: &[String]) -> Result<Vec<PresentRole>, CliError> {
 fn show(ctx: &Ctx, vault: &Vault, s: &Session) -> Result<(), CliError> {
     let interviewer = vault.users()?.into_iter().find(|u| u.id == s.fields.interviewer).map(|u| u.name);
     let mut recordings = Vec::new();
-    for r in vault.recordings(&s.id)? {
-        match r {
-            Ok(r) => {
-                let events = vault.recording_events(&r.id)?;
-                recordings.push((r, events));
-            }
-            Err(e) => ctx.warn(&e),
-        }
+    for r in readable(ctx, vault.recordings(&s.id)?).0 {
+        let events = vault.recording_events(&r.id)?;
+        recordings.push((r, events));
     }
     if ctx.json() {
         let mut obj = serde_json::to_value(s).expect("serialises");
