@@ -4,12 +4,14 @@
 //! formats. [`DeviceSource`] opens one by name in a format Relato can keep as
 //! an original (the device's default when possible), on a dedicated thread
 //! that owns the cpal stream. The callback hands cpal's raw bytes to the
-//! [`Feed`] — nothing else. If the device disappears, the thread keeps
+//! [`FeedHandle`] — nothing else. If the device disappears, the thread keeps
 //! trying to reopen it with the same format; a bridged interruption is
-//! counted as a gap (the writer records it with its length).
+//! counted as a gap (the writer records it with its length). The caller may
+//! instead switch the recording to another device that can deliver the same
+//! format ([`DeviceSource::open_as`], [`crate::Recorder::switch_source`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -17,7 +19,7 @@ use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use relato_vault::{AudioFormat, SampleFormat};
 use serde::Serialize;
 
-use crate::feed::Feed;
+use crate::feed::FeedHandle;
 use crate::source::{Running, Source};
 use crate::CaptureError;
 
@@ -116,10 +118,40 @@ impl DeviceSource {
             .ok_or_else(|| CaptureError::UnsupportedFormat { device: name.clone(), detail: "no u8, i16, i32 or f32 input".into() })?;
         Ok(DeviceSource { name, format })
     }
+
+    /// Opens `name` in exactly `format` — to continue a recording on
+    /// another device, which must deliver what the original already holds.
+    pub fn open_as(name: &str, format: AudioFormat) -> Result<DeviceSource, CaptureError> {
+        let device = find(Some(name))?;
+        let rate = cpal::SampleRate(format.sample_rate);
+        let fits = device.supported_input_configs().is_ok_and(|mut ranges| {
+            ranges.any(|r| {
+                r.channels() == format.channels
+                    && sample_format(r.sample_format()) == Some(format.sample_format)
+                    && r.min_sample_rate() <= rate
+                    && rate <= r.max_sample_rate()
+            })
+        });
+        if !fits {
+            return Err(CaptureError::FormatMismatch { device: name.to_owned(), format: describe(&format) });
+        }
+        Ok(DeviceSource { name: name.to_owned(), format })
+    }
+}
+
+/// `48000 Hz, 2 ch, i16` — for messages.
+pub fn describe(format: &AudioFormat) -> String {
+    let sf = match format.sample_format {
+        SampleFormat::U8 => "u8",
+        SampleFormat::I16 => "i16",
+        SampleFormat::I32 => "i32",
+        SampleFormat::F32 => "f32",
+    };
+    format!("{} Hz, {} ch, {sf}", format.sample_rate, format.channels)
 }
 
 /// Builds and starts a stream that pushes into `feed`.
-fn open_stream(name: &str, format: AudioFormat, feed: &Arc<Mutex<Feed>>) -> Result<cpal::Stream, CaptureError> {
+fn open_stream(name: &str, format: AudioFormat, feed: &FeedHandle) -> Result<cpal::Stream, CaptureError> {
     let device = find(Some(name))?;
     let config = cpal::StreamConfig {
         channels: format.channels,
@@ -132,20 +164,9 @@ fn open_stream(name: &str, format: AudioFormat, feed: &Arc<Mutex<Feed>>) -> Resu
         .build_input_stream_raw(
             &config,
             cpal_format(format.sample_format),
-            // The only code on the audio thread. `try_lock` never waits: the
-            // mutex exists only so the feed can move to a reopened stream,
-            // and nothing else holds it while a stream runs.
-            move |data: &cpal::Data, _: &cpal::InputCallbackInfo| {
-                if let Ok(mut feed) = data_feed.try_lock() {
-                    feed.push(data.bytes());
-                }
-            },
-            move |err| {
-                let lost = matches!(err, cpal::StreamError::DeviceNotAvailable);
-                if let Ok(feed) = error_feed.try_lock() {
-                    feed.stream_error(lost);
-                }
-            },
+            // The only code on the audio thread: a copy into the ring.
+            move |data: &cpal::Data, _: &cpal::InputCallbackInfo| data_feed.push(data.bytes()),
+            move |err| error_feed.stream_error(matches!(err, cpal::StreamError::DeviceNotAvailable)),
             None,
         )
         .map_err(|e| CaptureError::Backend(e.to_string()))?;
@@ -161,6 +182,8 @@ struct DeviceRunning {
     thread: JoinHandle<()>,
     shared: Arc<crate::feed::Shared>,
     opened_at: Instant,
+    /// Captured frames of the recording when this source began (after a switch, not zero).
+    frames_at_open: u64,
     sample_rate: u32,
 }
 
@@ -170,11 +193,15 @@ impl Running for DeviceRunning {
     /// ALSA plugin). Before closing, the input stays open for that lag, so
     /// the recording reaches the moment the interviewer pressed stop: a
     /// little more audio at the end, never less.
+    /// A lost device has nothing buffered: it stops at once.
     fn stop(self: Box<Self>) {
-        let wall = self.opened_at.elapsed().as_secs_f64();
-        let captured = self.shared.captured_frames.load(Ordering::Acquire) as f64 / self.sample_rate as f64;
-        let lag = Duration::from_secs_f64((wall - captured).max(0.0)).min(MAX_STOP_GRACE);
-        std::thread::sleep(lag);
+        if !self.shared.device_lost.load(Ordering::Acquire) {
+            let wall = self.opened_at.elapsed().as_secs_f64();
+            let frames = self.shared.captured_frames.load(Ordering::Acquire) - self.frames_at_open;
+            let captured = frames as f64 / self.sample_rate as f64;
+            let lag = Duration::from_secs_f64((wall - captured).max(0.0)).min(MAX_STOP_GRACE);
+            std::thread::sleep(lag);
+        }
         self.stop.store(true, Ordering::Release);
         let _ = self.thread.join();
     }
@@ -189,13 +216,12 @@ impl Source for DeviceSource {
         self.name.clone()
     }
 
-    fn start(self: Box<Self>, feed: Feed) -> Result<Box<dyn Running>, CaptureError> {
-        let shared = feed.shared();
-        let self_rate = self.format.sample_rate;
-        let feed = Arc::new(Mutex::new(feed));
-        let state = shared.clone();
+    fn start(self: Box<Self>, feed: FeedHandle) -> Result<Box<dyn Running>, CaptureError> {
+        let shared = feed.shared().clone();
+        let sample_rate = self.format.sample_rate;
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
+        let state = shared.clone();
         let (started_tx, started_rx) = std::sync::mpsc::channel::<Result<(), CaptureError>>();
         let thread = std::thread::Builder::new()
             .name("relato-input".into())
@@ -212,15 +238,15 @@ impl Source for DeviceSource {
                 let mut lost_since: Option<Instant> = None;
                 while !flag.load(Ordering::Acquire) {
                     std::thread::sleep(Duration::from_millis(100));
-                    if shared.device_lost.load(Ordering::Acquire) {
+                    if state.device_lost.load(Ordering::Acquire) {
                         stream = None;
                         lost_since.get_or_insert_with(Instant::now);
                         if let Ok(s) = open_stream(&self.name, self.format, &feed) {
                             stream = Some(s);
-                            shared.device_lost.store(false, Ordering::Release);
+                            state.device_lost.store(false, Ordering::Release);
                             let ms = lost_since.take().map_or(0, |t| t.elapsed().as_millis() as u64);
-                            shared.last_gap_ms.store(ms, Ordering::Release);
-                            shared.gaps.fetch_add(1, Ordering::AcqRel);
+                            state.last_gap_ms.store(ms, Ordering::Release);
+                            state.gaps.fetch_add(1, Ordering::AcqRel);
                         } else {
                             std::thread::sleep(Duration::from_millis(400));
                         }
@@ -229,7 +255,6 @@ impl Source for DeviceSource {
                 drop(stream);
             })
             .map_err(|e| CaptureError::Io(e.to_string()))?;
-        let sample_rate = self_rate;
         match started_rx.recv() {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
@@ -238,32 +263,7 @@ impl Source for DeviceSource {
             }
             Err(_) => return Err(CaptureError::Backend("the input thread ended".into())),
         }
-        let opened_at = Instant::now();
-        Ok(Box::new(DeviceRunning { stop, thread, shared: state, opened_at, sample_rate }))
+        let frames_at_open = shared.captured_frames.load(Ordering::Acquire);
+        Ok(Box::new(DeviceRunning { stop, thread, shared, opened_at: Instant::now(), frames_at_open, sample_rate }))
     }
-}
-
-/// Records `seconds` of the device's input into memory and returns its
-/// level readings: the pre-recording check. Nothing is stored.
-pub fn level_check(name: Option<&str>, seconds: f32) -> Result<(AudioFormat, Vec<crate::Level>), CaptureError> {
-    let source = DeviceSource::open(name)?;
-    let format = source.format;
-    let fb = format.frame_bytes();
-    let (producer, mut consumer) =
-        ringbuf::traits::Split::split(ringbuf::HeapRb::<u8>::new(format.sample_rate as usize * fb * (seconds.ceil() as usize + 1)));
-    let shared = Arc::new(crate::feed::Shared::default());
-    let running = Box::new(source).start(Feed::new(producer, fb, shared.clone()))?;
-    std::thread::sleep(Duration::from_secs_f32(seconds));
-    running.stop();
-    let mut meter = crate::level::Meter::new(format);
-    let mut readings = Vec::new();
-    let mut buf = vec![0u8; 64 * 1024 / fb * fb];
-    loop {
-        let n = ringbuf::traits::Consumer::pop_slice(&mut consumer, &mut buf);
-        if n == 0 {
-            break;
-        }
-        meter.push(&buf[..n - n % fb], |l| readings.push(l));
-    }
-    Ok((format, readings))
 }

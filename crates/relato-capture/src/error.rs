@@ -35,6 +35,12 @@ pub enum CaptureError {
     NotAudio { file: String },
     #[error("{file} uses an audio format Relato cannot read")]
     UnsupportedFile { file: String },
+    #[error("the input device \"{device}\" cannot continue this recording in its format ({format})")]
+    FormatMismatch { device: String, format: String },
+    #[error("the disk is full: recording stopped; the first {kept} are kept in the vault")]
+    StoppedDiskFull { kept: String },
+    #[error("recording stopped ({reason}); the first {kept} are kept in the vault")]
+    StoppedByFailure { kept: String, reason: String },
 }
 
 impl CaptureError {
@@ -56,6 +62,9 @@ impl CaptureError {
             CaptureError::WriterStopped => "capture.writer_stopped",
             CaptureError::NotAudio { .. } => "capture.not_audio",
             CaptureError::UnsupportedFile { .. } => "capture.unsupported_file",
+            CaptureError::FormatMismatch { .. } => "capture.format_mismatch",
+            CaptureError::StoppedDiskFull { .. } => "capture.stopped_disk_full",
+            CaptureError::StoppedByFailure { .. } => "capture.stopped_failure",
         }
     }
 
@@ -80,6 +89,15 @@ impl CaptureError {
             }
             CaptureError::OutputExists { path } => put("path", path.clone()),
             CaptureError::NotAudio { file } | CaptureError::UnsupportedFile { file } => put("file", file.clone()),
+            CaptureError::FormatMismatch { device, format } => {
+                put("device", device.clone());
+                put("format", format.clone());
+            }
+            CaptureError::StoppedDiskFull { kept } => put("kept", kept.clone()),
+            CaptureError::StoppedByFailure { kept, reason } => {
+                put("kept", kept.clone());
+                put("reason", reason.clone());
+            }
             CaptureError::NoInputDevice | CaptureError::PauseDisabled | CaptureError::NotSealed | CaptureError::WriterStopped => {}
         }
         m
@@ -102,6 +120,9 @@ pub const CAPTURE_ERROR_CODES: &[&str] = &[
     "capture.writer_stopped",
     "capture.not_audio",
     "capture.unsupported_file",
+    "capture.format_mismatch",
+    "capture.stopped_disk_full",
+    "capture.stopped_failure",
 ];
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The real-time side of the pipeline.
 //!
-//! A [`Feed`] is what an audio callback holds. [`Feed::push`] copies whole
+//! A [`FeedHandle`] is what an audio callback holds. [`FeedHandle::push`] copies whole
 //! frames into a lock-free single-producer ring buffer and updates atomic
 //! counters: no lock, no allocation, no I/O, no waiting. When the ring is
 //! full the frames that do not fit are dropped *and counted* — the writer
@@ -8,7 +8,7 @@
 //! hidden.
 
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use ringbuf::traits::{Observer, Producer};
 use ringbuf::HeapProd;
@@ -37,6 +37,9 @@ pub struct Shared {
     pub committed_frames: AtomicU64,
     /// Set once the maximum-duration warning was given.
     pub max_duration_warned: AtomicBool,
+    /// Set when the writer failed (disk full, vault error): nothing more is
+    /// being stored; what was committed is kept.
+    pub writer_failed: AtomicBool,
 }
 
 impl Shared {
@@ -53,20 +56,15 @@ impl Shared {
     }
 }
 
-/// The producer end, owned by the audio callback.
-pub struct Feed {
+/// The producer end of the ring.
+struct Feed {
     producer: HeapProd<u8>,
     frame_bytes: usize,
     shared: Arc<Shared>,
 }
 
 impl Feed {
-    pub(crate) fn new(producer: HeapProd<u8>, frame_bytes: usize, shared: Arc<Shared>) -> Feed {
-        Feed { producer, frame_bytes, shared }
-    }
-
-    /// Copies whole frames of native-format bytes into the ring. Real-time safe.
-    pub fn push(&mut self, bytes: &[u8]) {
+    fn push(&mut self, bytes: &[u8]) {
         if self.shared.paused.load(Ordering::Relaxed) {
             return;
         }
@@ -80,17 +78,53 @@ impl Feed {
             self.shared.dropped_frames.fetch_add((frames - fit) as u64, Ordering::Relaxed);
         }
     }
+}
 
-    pub(crate) fn shared(&self) -> Arc<Shared> {
-        self.shared.clone()
+/// What a source holds to deliver samples; cheap to clone.
+///
+/// The ring's producer sits behind a mutex only so that it can pass from one
+/// source to the next when the input is switched mid-recording. A source's
+/// callback never waits for it: [`FeedHandle::push`] uses `try_lock`, and
+/// the lock is free except during a switch, when no callback runs. Should
+/// it ever be taken, the frames are counted as dropped, never lost silently.
+#[derive(Clone)]
+pub struct FeedHandle {
+    feed: Arc<Mutex<Feed>>,
+    shared: Arc<Shared>,
+    frame_bytes: usize,
+}
+
+impl FeedHandle {
+    pub(crate) fn new(producer: HeapProd<u8>, frame_bytes: usize, shared: Arc<Shared>) -> FeedHandle {
+        let feed = Feed { producer, frame_bytes, shared: shared.clone() };
+        FeedHandle { feed: Arc::new(Mutex::new(feed)), shared, frame_bytes }
     }
 
-    /// Room in the ring, in frames (for sources that can wait, like files).
+    /// Copies whole frames of native-format bytes into the ring. Real-time
+    /// safe: no waiting, no allocation, no I/O.
+    pub fn push(&self, bytes: &[u8]) {
+        match self.feed.try_lock() {
+            Ok(mut feed) => feed.push(bytes),
+            Err(_) => {
+                self.shared.overruns.fetch_add(1, Ordering::Relaxed);
+                self.shared.dropped_frames.fetch_add((bytes.len() / self.frame_bytes) as u64, Ordering::Relaxed);
+            }
+        }
+    }
+
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// Room in the ring, in frames, for sources that can wait (files, the
+    /// fake source). Takes the lock: not for audio callbacks.
     pub fn vacant_frames(&self) -> usize {
-        self.producer.vacant_len() / self.frame_bytes
+        let feed = self.feed.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        feed.producer.vacant_len() / self.frame_bytes
     }
 
-    /// The backend reported an error; counted, and flagged if the device is gone.
+    /// The backend reported an error; counted, and flagged if the device is
+    /// gone. Atomics only: callable from an error callback.
     pub fn stream_error(&self, device_lost: bool) {
         self.shared.stream_errors.fetch_add(1, Ordering::Relaxed);
         if device_lost {

@@ -6,17 +6,23 @@
 //! that something that is not audio is refused before anything is written.
 //! What the probe reads (rate, channels, length) is kept as information; the
 //! original is the file, byte for byte, and `HASH_RECORDED` is its SHA-256.
+//! The file is then decoded once to compute the waveform peaks the review
+//! workspace draws — the decoded samples go nowhere else.
 
 use std::io::Read;
 use std::path::Path;
 
-use relato_vault::{Counters, Origin, Recording, RecordingEnd, RecordingState, Vault};
+use relato_vault::{AudioFormat, Counters, Origin, Recording, RecordingEnd, RecordingState, SampleFormat, StreamWriter, Vault};
 use sha2::{Digest, Sha256};
-use symphonia::core::formats::FormatOptions;
+use symphonia::core::audio::SampleBuffer;
+use symphonia::core::codecs::DecoderOptions;
+use symphonia::core::errors::Error as SymphoniaError;
+use symphonia::core::formats::{FormatOptions, FormatReader};
 use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
+use crate::level::Peaks;
 use crate::CaptureError;
 
 /// What the probe learned about a file.
@@ -29,26 +35,37 @@ pub struct Probed {
     pub frames: Option<u64>,
 }
 
-/// Reads enough of `path` to know it is audio symphonia can decode.
-pub fn probe(path: &Path) -> Result<Probed, CaptureError> {
+/// Opens `path` as a symphonia format reader, or says it is not audio.
+fn open_reader(path: &Path) -> Result<Box<dyn FormatReader>, CaptureError> {
     let io = |e: std::io::Error| CaptureError::Io(format!("{}: {e}", path.display()));
     let file = std::fs::File::open(path).map_err(io)?;
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_lowercase();
+    let extension = extension(path);
     let mut hint = Hint::new();
     if !extension.is_empty() {
         hint.with_extension(&extension);
     }
     let stream = MediaSourceStream::new(Box::new(file), Default::default());
-    let not_audio = || CaptureError::NotAudio { file: display_name(path) };
     let probed = symphonia::default::get_probe()
         .format(&hint, stream, &FormatOptions::default(), &MetadataOptions::default())
-        .map_err(|_| not_audio())?;
-    let track = probed.format.default_track().ok_or_else(not_audio)?;
+        .map_err(|_| CaptureError::NotAudio { file: display_name(path) })?;
+    Ok(probed.format)
+}
+
+fn extension(path: &Path) -> String {
+    path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_lowercase()
+}
+
+/// Reads enough of `path` to know it is audio symphonia can decode.
+pub fn probe(path: &Path) -> Result<Probed, CaptureError> {
+    let reader = open_reader(path)?;
+    let not_audio = || CaptureError::NotAudio { file: display_name(path) };
+    let track = reader.default_track().ok_or_else(not_audio)?;
     let params = &track.codec_params;
     let codec = symphonia::default::get_codecs()
         .get_codec(params.codec)
         .map(|d| d.short_name.to_owned())
         .ok_or_else(|| CaptureError::UnsupportedFile { file: display_name(path) })?;
+    let extension = extension(path);
     Ok(Probed {
         container: if extension.is_empty() { "audio".into() } else { extension },
         codec,
@@ -56,6 +73,53 @@ pub fn probe(path: &Path) -> Result<Probed, CaptureError> {
         channels: params.channels.map(|c| c.count() as u16),
         frames: params.n_frames,
     })
+}
+
+/// Decodes `path` and writes its waveform peaks ([`Peaks`]: min and max of
+/// every 480 frames). A packet that does not decode is skipped, as players
+/// do; the original is unaffected either way.
+fn decode_peaks(path: &Path, out: &mut StreamWriter<'_>) -> Result<(), CaptureError> {
+    let mut reader = open_reader(path)?;
+    let unsupported = || CaptureError::UnsupportedFile { file: display_name(path) };
+    let track = reader.default_track().ok_or_else(unsupported)?;
+    let track_id = track.id;
+    let mut decoder =
+        symphonia::default::get_codecs().make(&track.codec_params, &DecoderOptions::default()).map_err(|_| unsupported())?;
+    let mut peaks: Option<Peaks> = None;
+    let mut samples: Option<SampleBuffer<f32>> = None;
+    let mut peak_bytes = Vec::new();
+    loop {
+        let packet = match reader.next_packet() {
+            Ok(packet) => packet,
+            // The end of the file (an I/O "unexpected end"), or a chained
+            // stream that would need a reset: the peaks end here.
+            Err(_) => break,
+        };
+        if packet.track_id() != track_id {
+            continue;
+        }
+        let decoded = match decoder.decode(&packet) {
+            Ok(decoded) => decoded,
+            Err(SymphoniaError::DecodeError(_)) => continue,
+            Err(_) => break,
+        };
+        let spec = *decoded.spec();
+        let needed = decoded.capacity() * spec.channels.count();
+        let buffer = match &mut samples {
+            Some(b) if b.capacity() >= needed => b,
+            slot => slot.insert(SampleBuffer::<f32>::new(decoded.capacity() as u64, spec)),
+        };
+        buffer.copy_interleaved_ref(decoded);
+        let format = AudioFormat { sample_rate: spec.rate, channels: spec.channels.count() as u16, sample_format: SampleFormat::F32 };
+        peaks.get_or_insert_with(|| Peaks::new(format)).push_f32(buffer.samples(), &mut peak_bytes);
+        out.write(&peak_bytes)?;
+        peak_bytes.clear();
+    }
+    if let Some(p) = &mut peaks {
+        p.finish(&mut peak_bytes);
+        out.write(&peak_bytes)?;
+    }
+    Ok(())
 }
 
 fn display_name(path: &Path) -> String {
@@ -74,7 +138,7 @@ pub fn import_file(vault: &Vault, session_id: &str, path: &Path) -> Result<Recor
         container: format!("{} ({})", probed.container, probed.codec),
         format: None,
     };
-    let (rec, mut stream, peaks) = vault.begin_recording(session_id, origin)?;
+    let (rec, mut stream, mut peaks) = vault.begin_recording(session_id, origin)?;
     let mut file = std::fs::File::open(path).map_err(io)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 256 * 1024];
@@ -89,6 +153,7 @@ pub fn import_file(vault: &Vault, session_id: &str, path: &Path) -> Result<Recor
         copied += n as u64;
     }
     stream.finish()?;
+    decode_peaks(path, &mut peaks)?;
     peaks.finish()?;
     let sha256 = hex::encode(hasher.finalize());
     // What the vault holds must be the file, byte for byte.

@@ -99,17 +99,27 @@ impl Peaks {
 
     /// Feeds whole frames, appending finished peaks to `out`.
     pub fn push(&mut self, bytes: &[u8], out: &mut Vec<u8>) {
-        let sb = self.format.sample_format.bytes();
+        let (sf, sb) = (self.format.sample_format, self.format.sample_format.bytes());
         for frame in bytes.chunks_exact(self.format.frame_bytes()) {
-            for s in frame.chunks_exact(sb) {
-                let v = sample(self.format.sample_format, s);
-                self.min = self.min.min(v);
-                self.max = self.max.max(v);
-            }
-            self.frames += 1;
-            if self.frames == PEAK_FRAMES {
-                self.emit(out);
-            }
+            self.frame(frame.chunks_exact(sb).map(|s| sample(sf, s)), out);
+        }
+    }
+
+    /// Feeds whole frames of decoded interleaved samples (imported files).
+    pub fn push_f32(&mut self, samples: &[f32], out: &mut Vec<u8>) {
+        for frame in samples.chunks_exact(self.format.channels.max(1) as usize) {
+            self.frame(frame.iter().copied(), out);
+        }
+    }
+
+    fn frame(&mut self, samples: impl Iterator<Item = f32>, out: &mut Vec<u8>) {
+        for v in samples {
+            self.min = self.min.min(v);
+            self.max = self.max.max(v);
+        }
+        self.frames += 1;
+        if self.frames == PEAK_FRAMES {
+            self.emit(out);
         }
     }
 

@@ -7,6 +7,8 @@
 //! - [`recorder`]: the writer thread that drains the ring, hashes, meters,
 //!   computes peaks, encrypts into the vault and seals at stop.
 //! - [`level`]: level meter and waveform peaks.
+//! - [`monitor`]: the check before recording — live level and a test
+//!   recording kept in memory only.
 //! - [`wav`]: the canonical WAV form of an original (hound's).
 //! - [`original`]: digests and export of the original.
 //! - [`import`]: existing recordings stored byte for byte.
@@ -23,6 +25,7 @@ mod error;
 pub mod import;
 pub mod feed;
 pub mod level;
+pub mod monitor;
 pub mod original;
 pub mod recorder;
 pub mod recovery;
@@ -32,5 +35,7 @@ pub mod wav;
 pub use error::{CaptureError, CAPTURE_ERROR_CODES};
 pub use level::Level;
 pub use recorder::{Recorder, RecorderOptions};
-pub use device::{input_devices, level_check, DeviceSource, InputDevice};
+pub use device::{input_devices, DeviceSource, InputDevice};
+pub use feed::FeedHandle;
+pub use monitor::{test_input, Monitor, TestRecording, Verdict};
 pub use source::{FakeSource, Pace, Source};

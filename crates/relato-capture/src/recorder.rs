@@ -3,7 +3,7 @@
 //!
 //! ```text
 //!  audio callback ──push──▶ ring (SPSC, lock-free) ──pop──▶ writer thread
-//!   (Feed: copy +                                    SHA-256, meter, peaks,
+//!   (FeedHandle: copy +                              SHA-256, meter, peaks,
 //!    atomics only)                                   encrypt + commit ≥ 1/s
 //! ```
 //!
@@ -12,6 +12,13 @@
 //! error never costs the caller their unlocked vault. Markers, phases and
 //! pauses are commands to the writer; their position is the number of frames
 //! captured at the moment the key was pressed, read from an atomic.
+//!
+//! If the input is lost, the caller may [`Recorder::switch_source`] to
+//! another device with the same format: the recording continues as one
+//! original, with the loss and the switch logged as events. If the writer
+//! fails (disk full), it stops storing, closes the recording as recovered
+//! with everything committed when it can, and says so through
+//! [`Recorder::failed`] and the error [`Recorder::stop`] returns.
 
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
@@ -20,13 +27,14 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use relato_vault::{
-    AudioFormat, Counters, Origin, Phase, Recording, RecordingEnd, RecordingEvent, RecordingEventKind, RecordingState, Vault,
+    AudioFormat, Counters, Origin, Phase, Recording, RecordingEnd, RecordingEvent, RecordingEventKind, RecordingState,
+    StreamWriter, Vault,
 };
 use ringbuf::traits::{Consumer, Observer, Split};
 use ringbuf::{HeapCons, HeapRb};
 use sha2::{Digest, Sha256};
 
-use crate::feed::{Feed, Shared};
+use crate::feed::{FeedHandle, Shared};
 use crate::level::{Meter, Peaks};
 use crate::original;
 use crate::source::{Running, Source};
@@ -55,6 +63,8 @@ impl Default for RecorderOptions {
 
 enum Command {
     Event(u64, RecordingEventKind),
+    /// Another source took over after `switch_ms` without input.
+    SourceChanged { device: String, switch_ms: u64 },
     Stop,
 }
 
@@ -62,6 +72,7 @@ enum Command {
 pub struct Recorder {
     commands: Sender<Command>,
     shared: Arc<Shared>,
+    feed: FeedHandle,
     running: Option<Box<dyn Running>>,
     writer: Option<JoinHandle<(Vault, Result<Recording, CaptureError>)>>,
     format: AudioFormat,
@@ -111,10 +122,11 @@ impl Recorder {
                 return Err((vault, result.err().unwrap_or(CaptureError::WriterStopped)));
             }
         };
-        let feed = Feed::new(producer, frame_bytes, shared.clone());
+        let feed = FeedHandle::new(producer, frame_bytes, shared.clone());
         let mut recorder = Recorder {
             commands,
             shared,
+            feed: feed.clone(),
             running: None,
             writer: Some(writer),
             format,
@@ -186,6 +198,47 @@ impl Recorder {
         at
     }
 
+    /// The writer has stopped storing (disk full, vault error); [`Recorder::stop`]
+    /// returns why and what was kept.
+    pub fn failed(&self) -> bool {
+        self.shared.writer_failed.load(Ordering::Acquire)
+    }
+
+    /// The input reported that it is gone (and has not come back).
+    pub fn device_lost(&self) -> bool {
+        self.shared.device_lost.load(Ordering::Acquire)
+    }
+
+    /// Continues the recording from `source`, which must deliver the
+    /// recording's format. The previous source is stopped first; the time
+    /// without input is logged as a gap. On error the recording goes on
+    /// without input, and another source may be tried.
+    pub fn switch_source(&mut self, source: Box<dyn Source>) -> Result<(), CaptureError> {
+        if source.format() != self.format {
+            return Err(CaptureError::FormatMismatch {
+                device: source.name(),
+                format: crate::device::describe(&self.format),
+            });
+        }
+        let device = source.name();
+        let began = Instant::now();
+        if let Some(running) = self.running.take() {
+            running.stop();
+        }
+        match source.start(self.feed.clone()) {
+            Ok(running) => {
+                self.running = Some(running);
+                self.shared.device_lost.store(false, Ordering::Release);
+                let switch_ms = began.elapsed().as_millis() as u64;
+                self.commands.send(Command::SourceChanged { device, switch_ms }).map_err(|_| CaptureError::WriterStopped)
+            }
+            Err(e) => {
+                self.shared.device_lost.store(true, Ordering::Release);
+                Err(e)
+            }
+        }
+    }
+
     /// Stops the source, lets the writer drain and seal, and hands the vault back.
     pub fn stop(mut self) -> (Vault, Result<Recording, CaptureError>) {
         if let Some(running) = self.running.take() {
@@ -205,14 +258,14 @@ fn write(
     vault: &Vault,
     session_id: &str,
     origin: Origin,
-    mut ring: HeapCons<u8>,
+    ring: HeapCons<u8>,
     shared: &Shared,
     commands: Receiver<Command>,
     ready: SyncSender<Result<String, ()>>,
     options: &RecorderOptions,
 ) -> Result<Recording, CaptureError> {
     let Origin::Captured { format, device } = origin.clone() else { unreachable!("the recorder captures") };
-    let (rec, mut audio, mut peaks_out) = match vault.begin_recording(session_id, origin) {
+    let (rec, audio, peaks_out) = match vault.begin_recording(session_id, origin) {
         Ok(started) => started,
         Err(e) => {
             let _ = ready.send(Err(()));
@@ -220,7 +273,28 @@ fn write(
         }
     };
     let _ = ready.send(Ok(rec.id.clone()));
+    let writers = Writers { audio, peaks: peaks_out };
+    capture(vault, &rec.id, format, device, ring, shared, commands, writers, options)
+        .map_err(|cause| interrupted(vault, &rec.id, format, shared, cause))
+}
 
+struct Writers<'v> {
+    audio: StreamWriter<'v>,
+    peaks: StreamWriter<'v>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn capture(
+    vault: &Vault,
+    recording_id: &str,
+    format: AudioFormat,
+    mut device: String,
+    mut ring: HeapCons<u8>,
+    shared: &Shared,
+    commands: Receiver<Command>,
+    Writers { mut audio, peaks: mut peaks_out }: Writers<'_>,
+    options: &RecorderOptions,
+) -> Result<Recording, CaptureError> {
     let fb = format.frame_bytes();
     let mut buf = vec![0u8; (64 * 1024 / fb).max(1) * fb];
     let mut hasher = Sha256::new();
@@ -230,6 +304,8 @@ fn write(
     let mut frames = 0u64;
     let mut last_commit = Instant::now();
     let (mut seen_overruns, mut seen_dropped, mut seen_errors, mut seen_gaps) = (0u64, 0u64, 0u64, 0u64);
+    let mut switches = 0u64;
+    let mut lost_since: Option<Instant> = None;
     let mut counters = Counters::default();
     let warn_at = options
         .max_duration
@@ -244,7 +320,14 @@ fn write(
                     if kind == RecordingEventKind::Pause {
                         counters.pauses += 1;
                     }
-                    event(vault, &rec.id, at_frame, kind)?;
+                    event(vault, recording_id, at_frame, kind)?;
+                }
+                Command::SourceChanged { device: next, switch_ms } => {
+                    let wall_ms = lost_since.take().map_or(switch_ms, |t| t.elapsed().as_millis() as u64);
+                    let kind = RecordingEventKind::Gap { wall_ms, device: next.clone(), reason: "device_switched".into() };
+                    event(vault, recording_id, frames, kind)?;
+                    device = next;
+                    switches += 1;
                 }
                 Command::Stop => stopping = true,
             }
@@ -256,7 +339,11 @@ fn write(
             if available == 0 {
                 break;
             }
-            let take = available.min(buf.len());
+            let mut take = available.min(buf.len());
+            if let Some(at) = warn_at.filter(|&at| frames < at) {
+                // Stop exactly at the warning's frame, so it is logged there.
+                take = take.min((at - frames) as usize * fb);
+            }
             let n = ring.pop_slice(&mut buf[..take]);
             let bytes = &buf[..n];
             hasher.update(bytes);
@@ -265,6 +352,10 @@ fn write(
             audio.write(bytes)?;
             frames += (n / fb) as u64;
             moved = true;
+            if warn_at.is_some_and(|at| frames >= at) && !shared.max_duration_warned.swap(true, Ordering::AcqRel) {
+                let kind = RecordingEventKind::MaxDurationWarning { remaining_s: options.warn_before.as_secs() };
+                event(vault, recording_id, frames, kind)?;
+            }
             if last_commit.elapsed() >= COMMIT_INTERVAL {
                 break;
             }
@@ -274,26 +365,26 @@ fn write(
         let overruns = shared.overruns.load(Ordering::Relaxed);
         if overruns != seen_overruns {
             let dropped = shared.dropped_frames.load(Ordering::Relaxed);
-            event(vault, &rec.id, frames, RecordingEventKind::Overrun { dropped_frames: dropped - seen_dropped })?;
+            event(vault, recording_id, frames, RecordingEventKind::Overrun { dropped_frames: dropped - seen_dropped })?;
             (seen_overruns, seen_dropped) = (overruns, dropped);
         }
         let errors = shared.stream_errors.load(Ordering::Relaxed);
         if errors != seen_errors {
             let message = format!("{} error(s) reported by the audio system", errors - seen_errors);
-            event(vault, &rec.id, frames, RecordingEventKind::StreamError { message })?;
+            event(vault, recording_id, frames, RecordingEventKind::StreamError { message })?;
             seen_errors = errors;
+        }
+        if shared.device_lost.load(Ordering::Acquire) && lost_since.is_none() {
+            lost_since = Some(Instant::now());
+            event(vault, recording_id, frames, RecordingEventKind::DeviceLost { device: device.clone() })?;
         }
         let gaps = shared.gaps.load(Ordering::Acquire);
         if gaps != seen_gaps {
+            lost_since = None;
             let wall_ms = shared.last_gap_ms.load(Ordering::Acquire);
             let kind = RecordingEventKind::Gap { wall_ms, device: device.clone(), reason: "device_lost_then_reopened".into() };
-            event(vault, &rec.id, frames, kind)?;
+            event(vault, recording_id, frames, kind)?;
             seen_gaps = gaps;
-        }
-        if let Some(at) = warn_at {
-            if frames >= at && !shared.max_duration_warned.swap(true, Ordering::AcqRel) {
-                event(vault, &rec.id, frames, RecordingEventKind::MaxDurationWarning { remaining_s: options.warn_before.as_secs() })?;
-            }
         }
 
         let drained = ring.occupied_len() < fb;
@@ -321,14 +412,15 @@ fn write(
     let sha256_pcm = hex::encode(hasher.finalize());
 
     // Read back what was stored: it must be what was captured.
-    let digest = original::digest(vault, &rec.stream_id, &format)?;
+    let stream_id = vault.recording(recording_id)?.stream_id;
+    let digest = original::digest(vault, &stream_id, &format)?;
     if digest.sha256_pcm != sha256_pcm {
         return Err(CaptureError::Integrity { expected: sha256_pcm, found: digest.sha256_pcm });
     }
     counters.overruns = seen_overruns;
     counters.dropped_frames = seen_dropped;
     counters.stream_errors = seen_errors;
-    counters.gaps = seen_gaps;
+    counters.gaps = seen_gaps + switches;
     let end = RecordingEnd {
         state: RecordingState::Sealed,
         ended_at: now(),
@@ -339,7 +431,35 @@ fn write(
         original_bytes: digest.wav_bytes,
         counters,
     };
-    Ok(vault.seal_recording(&rec.id, end)?)
+    Ok(vault.seal_recording(recording_id, end)?)
+}
+
+/// The writer failed: stop storing, close the recording as recovered with
+/// everything committed if the vault still allows it (otherwise recovery
+/// does it at the next unlock), and say what was kept.
+fn interrupted(vault: &Vault, recording_id: &str, format: AudioFormat, shared: &Shared, cause: CaptureError) -> CaptureError {
+    shared.writer_failed.store(true, Ordering::Release);
+    let kept_frames = match crate::recovery::recover(vault, recording_id) {
+        Ok(rec) => rec.end.map_or(0, |end| end.frames),
+        Err(_) => shared.committed_frames.load(Ordering::Acquire),
+    };
+    let kept = duration_text(format.frames_to_ms(kept_frames));
+    match cause {
+        CaptureError::Vault(relato_vault::VaultError::DiskFull) => CaptureError::StoppedDiskFull { kept },
+        CaptureError::Vault(e) => CaptureError::StoppedByFailure { kept, reason: e.to_string() },
+        CaptureError::Io(reason) => CaptureError::StoppedByFailure { kept, reason },
+        other => other,
+    }
+}
+
+/// `1 min 05 s`, `42 s`: a length readable in both languages.
+fn duration_text(ms: u64) -> String {
+    let s = ms / 1000;
+    match (s / 3600, s / 60 % 60, s % 60) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, s) => format!("{m} min {s:02} s"),
+        (h, m, s) => format!("{h} h {m:02} min {s:02} s"),
+    }
 }
 
 fn event(vault: &Vault, recording_id: &str, at_frame: u64, kind: RecordingEventKind) -> Result<(), CaptureError> {
@@ -348,4 +468,15 @@ fn event(vault: &Vault, recording_id: &str, at_frame: u64, kind: RecordingEventK
 
 fn now() -> String {
     relato_vault::utc_now()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn durations_read_in_both_languages() {
+        assert_eq!(super::duration_text(0), "0 s");
+        assert_eq!(super::duration_text(42_900), "42 s");
+        assert_eq!(super::duration_text(65_000), "1 min 05 s");
+        assert_eq!(super::duration_text(3_725_000), "1 h 02 min 05 s");
+    }
 }

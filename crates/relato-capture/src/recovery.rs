@@ -9,56 +9,56 @@ use crate::{original, CaptureError};
 
 /// Seals every unsealed recording as recovered; returns what was recovered.
 pub fn recover_unsealed(vault: &Vault) -> Result<Vec<Recording>, CaptureError> {
-    let mut recovered = Vec::new();
-    for id in vault.unsealed_recordings()? {
-        let rec = vault.recording(&id)?;
-        for stream in std::iter::once(&rec.stream_id).chain(rec.peaks_stream_id.as_ref()) {
-            if vault.stream_info(stream)?.state == StreamState::Unfinished {
-                vault.recover_stream(stream)?;
-            }
+    vault.unsealed_recordings()?.iter().map(|id| recover(vault, id)).collect()
+}
+
+/// Seals one unsealed recording as recovered with what its streams hold.
+pub fn recover(vault: &Vault, id: &str) -> Result<Recording, CaptureError> {
+    let rec = vault.recording(id)?;
+    for stream in std::iter::once(&rec.stream_id).chain(rec.peaks_stream_id.as_ref()) {
+        if vault.stream_info(stream)?.state == StreamState::Unfinished {
+            vault.recover_stream(stream)?;
         }
-        let Origin::Captured { format, .. } = &rec.origin else {
-            // An import that died half-way is not an original: close it as
-            // recovered with what is there, for the record.
-            let bytes = original::stream_len(vault, &rec.stream_id)?;
-            let end = RecordingEnd {
-                state: RecordingState::Recovered,
-                ended_at: relato_vault::utc_now(),
-                frames: 0,
-                duration_ms: 0,
-                sha256_pcm: None,
-                sha256_original: original::stream_sha256(vault, &rec.stream_id)?,
-                original_bytes: bytes,
-                counters: Counters::default(),
-            };
-            recovered.push(vault.seal_recording(&id, end)?);
-            continue;
-        };
-        let digest = original::digest(vault, &rec.stream_id, format)?;
-        let mut counters = Counters::default();
-        for e in vault.recording_events(&id)? {
-            match e.kind {
-                RecordingEventKind::Overrun { dropped_frames } => {
-                    counters.overruns += 1;
-                    counters.dropped_frames += dropped_frames;
-                }
-                RecordingEventKind::StreamError { .. } => counters.stream_errors += 1,
-                RecordingEventKind::Gap { .. } => counters.gaps += 1,
-                RecordingEventKind::Pause => counters.pauses += 1,
-                _ => {}
-            }
-        }
+    }
+    let Origin::Captured { format, .. } = &rec.origin else {
+        // An import that died half-way is not an original: close it as
+        // recovered with what is there, for the record.
+        let bytes = original::stream_len(vault, &rec.stream_id)?;
         let end = RecordingEnd {
             state: RecordingState::Recovered,
             ended_at: relato_vault::utc_now(),
-            frames: digest.frames,
-            duration_ms: format.frames_to_ms(digest.frames),
-            sha256_pcm: Some(digest.sha256_pcm),
-            sha256_original: digest.sha256_wav,
-            original_bytes: digest.wav_bytes,
-            counters,
+            frames: 0,
+            duration_ms: 0,
+            sha256_pcm: None,
+            sha256_original: original::stream_sha256(vault, &rec.stream_id)?,
+            original_bytes: bytes,
+            counters: Counters::default(),
         };
-        recovered.push(vault.seal_recording(&id, end)?);
+        return Ok(vault.seal_recording(id, end)?);
+    };
+    let digest = original::digest(vault, &rec.stream_id, format)?;
+    let mut counters = Counters::default();
+    for e in vault.recording_events(id)? {
+        match e.kind {
+            RecordingEventKind::Overrun { dropped_frames } => {
+                counters.overruns += 1;
+                counters.dropped_frames += dropped_frames;
+            }
+            RecordingEventKind::StreamError { .. } => counters.stream_errors += 1,
+            RecordingEventKind::Gap { .. } => counters.gaps += 1,
+            RecordingEventKind::Pause => counters.pauses += 1,
+            _ => {}
+        }
     }
-    Ok(recovered)
+    let end = RecordingEnd {
+        state: RecordingState::Recovered,
+        ended_at: relato_vault::utc_now(),
+        frames: digest.frames,
+        duration_ms: format.frames_to_ms(digest.frames),
+        sha256_pcm: Some(digest.sha256_pcm),
+        sha256_original: digest.sha256_wav,
+        original_bytes: digest.wav_bytes,
+        counters,
+    };
+    Ok(vault.seal_recording(id, end)?)
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use relato_vault::{AudioFormat, SampleFormat};
 
-use crate::feed::Feed;
+use crate::feed::FeedHandle;
 use crate::CaptureError;
 
 /// Something that can deliver audio into a [`Feed`].
@@ -18,7 +18,7 @@ pub trait Source: Send {
     /// A human name (the device name), recorded with the original.
     fn name(&self) -> String;
     /// Starts delivering; delivery stops when the returned handle is stopped.
-    fn start(self: Box<Self>, feed: Feed) -> Result<Box<dyn Running>, CaptureError>;
+    fn start(self: Box<Self>, feed: FeedHandle) -> Result<Box<dyn Running>, CaptureError>;
 }
 
 /// A source that is delivering.
@@ -84,7 +84,7 @@ impl Source for FakeSource {
         "fake source".into()
     }
 
-    fn start(self: Box<Self>, mut feed: Feed) -> Result<Box<dyn Running>, CaptureError> {
+    fn start(self: Box<Self>, feed: FeedHandle) -> Result<Box<dyn Running>, CaptureError> {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::Builder::new()

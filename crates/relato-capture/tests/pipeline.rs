@@ -10,60 +10,11 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use relato_capture::{original, recovery, FakeSource, Pace, Recorder, RecorderOptions};
-use relato_vault::{
-    AudioFormat, CaseFields, KdfParams, Language, NewSession, NewVault, Phase, RecordingEventKind, RecordingState, SampleFormat,
-    SessionFields, Vault,
-};
+use relato_vault::{AudioFormat, Phase, RecordingEventKind, RecordingState, SampleFormat, Vault};
 use sha2::{Digest, Sha256};
 
-const PASS: &str = "una frase de prueba larga";
-
-fn vault_with_session(dir: &Path) -> (Vault, String) {
-    let path = dir.join("vault.relato");
-    let (v, _) = Vault::create(&path, NewVault { organisation: "ODI", admin_name: "Ana", admin_passphrase: PASS, kdf: KdfParams::insecure_fast() })
-        .unwrap();
-    let case = v.create_case(CaseFields { reference: "EXP-1".into(), place: None, institution: None }).unwrap();
-    let fields = SessionFields {
-        child_code: "NNA-1".into(),
-        age_years: 8,
-        language: Language::Es,
-        interviewer: v.me().user_id.clone(),
-        persons_present: vec![],
-        protocol: None,
-        consent_reference: None,
-        location: None,
-    };
-    let session = v.create_session(NewSession { case_id: case.id, fields }).unwrap();
-    (v, session.id)
-}
-
-fn wait_for(rec: &Recorder, frames: u64) {
-    while rec.shared().captured_frames.load(Ordering::Acquire) < frames {
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-fn hash_recorded(v: &Vault, case_id: &str, recording_id: &str) -> String {
-    v.custody_lines(case_id)
-        .unwrap()
-        .iter()
-        .map(|l| serde_json::from_str::<serde_json::Value>(&l.line).unwrap())
-        .find(|e| e["event"] == "HASH_RECORDED" && e["objects"][0]["id"] == recording_id)
-        .map(|e| e["objects"][0]["sha256"].as_str().unwrap().to_owned())
-        .expect("HASH_RECORDED is logged")
-}
-
-fn custody_events(v: &Vault, case_id: &str) -> Vec<String> {
-    v.custody_lines(case_id)
-        .unwrap()
-        .iter()
-        .map(|l| serde_json::from_str::<serde_json::Value>(&l.line).unwrap()["event"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-fn file_sha256(p: &Path) -> String {
-    hex::encode(Sha256::digest(std::fs::read(p).unwrap()))
-}
+mod common;
+use common::*;
 
 #[test]
 fn bit_exact_round_trip_with_markers_and_hash() {
@@ -292,6 +243,16 @@ fn an_imported_recording_is_kept_byte_for_byte() {
     assert_eq!(end.original_bytes, original_bytes.len() as u64);
     assert_eq!(end.duration_ms, 1000);
     assert!(matches!(&recording.origin, relato_vault::Origin::Imported { file_name, .. } if file_name == "camara-gesell.wav"));
+    // Waveform peaks decoded from the file: one min/max pair per 480 frames,
+    // equal to the peaks of the same samples computed directly.
+    let stored_peaks = vault.read_stream(recording.peaks_stream_id.as_ref().unwrap()).unwrap();
+    let format = AudioFormat { sample_rate: 22_050, channels: 1, sample_format: SampleFormat::I16 };
+    let mut direct = relato_capture::level::Peaks::new(format);
+    let mut expected_peaks = Vec::new();
+    direct.push(&original_bytes[44..], &mut expected_peaks);
+    direct.finish(&mut expected_peaks);
+    assert_eq!(stored_peaks.len(), 2 * 22_050usize.div_ceil(480));
+    assert_eq!(stored_peaks, expected_peaks);
 
     let out = dir.path().join("out.wav");
     original::export(&vault, &recording, &out, None).unwrap();

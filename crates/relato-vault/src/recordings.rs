@@ -158,6 +158,9 @@ pub enum RecordingEventKind {
     Resume,
     Overrun { dropped_frames: u64 },
     StreamError { message: String },
+    /// The input device disappeared (unplugged); samples stop until it
+    /// comes back or another device takes over (then a `Gap`).
+    DeviceLost { device: String },
     /// The input stopped delivering (device lost) and came back, or was
     /// replaced: `wall_ms` of real time passed with no samples.
     Gap { wall_ms: u64, device: String, reason: String },

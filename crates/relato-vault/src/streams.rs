@@ -57,6 +57,19 @@ pub struct StreamWriter<'v> {
 }
 
 impl Vault {
+    /// Tests only: from now on this vault behaves as if the disk had room for
+    /// just `bytes` more (SQLite's `max_page_count`, which fails writes with
+    /// the same "disk full" error a full disk gives). Unlocking again lifts it.
+    #[doc(hidden)]
+    pub fn limit_growth_for_tests(&self, bytes: u64) -> Result<()> {
+        let (pages, page_size): (u64, u64) =
+            self.store.conn.query_row("SELECT page_count, page_size FROM pragma_page_count, pragma_page_size", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        self.store.conn.query_row(&format!("PRAGMA max_page_count = {}", pages + bytes / page_size), [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// Starts a new stream and returns its writer.
     pub fn create_stream(&self) -> Result<StreamWriter<'_>> {
         let id = crypto::new_id("strm");
