@@ -42,8 +42,23 @@ step "devices lists the null sink's monitor"
 "$relato" devices --json 2>/dev/null >"$work/devices.json"
 grep -q '"name"' "$work/devices.json" || fail "no input devices listed: $(cat "$work/devices.json")"
 
-step "record 6 s while espeak-ng speaks Spanish into the sink"
 espeak-ng -v es-419 -w "$work/speech.wav" "Hola. Me llamo Ana y hoy vine a contar lo que pasó en la escuela. Había una cámara y muchas personas."
+
+step "devices test: silence, then speech; nothing is stored or logged"
+lines_before=$("$relato" log show --case "$case_id" | wc -l)
+"$relato" devices test --seconds 1.5 --json 2>"$work/test.err" >"$work/test-silent.json" || { cat "$work/test.err" >&2; fail "devices test failed"; }
+grep -q '"verdict": "silent"' "$work/test-silent.json" || fail "an idle sink should test silent: $(cat "$work/test-silent.json")"
+"$relato" devices test --seconds 3 --json 2>"$work/test.err" >"$work/test-speech.json" &
+test_pid=$!
+sleep 0.5
+paplay --device=vsink "$work/speech.wav"
+wait "$test_pid" || { cat "$work/test.err" >&2; fail "devices test failed"; }
+grep -Eq '"verdict": "(good|quiet)"' "$work/test-speech.json" || fail "speech should be heard: $(cat "$work/test-speech.json")"
+cat "$work/test-speech.json"
+[ "$("$relato" log show --case "$case_id" | wc -l)" = "$lines_before" ] || fail "a device test was logged"
+[ -z "$("$relato" session show "$session_id" --json | grep '"rec-')" ] || fail "a device test was stored"
+
+step "record 6 s while espeak-ng speaks Spanish into the sink"
 "$relato" record --session "$session_id" --seconds 6 --json 2>"$work/record.err" >"$work/record.json" &
 record_pid=$!
 sleep 1.5

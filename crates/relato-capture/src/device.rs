@@ -32,8 +32,18 @@ pub struct InputDevice {
     pub name: String,
     /// The format Relato would record in, if any.
     pub format: Option<AudioFormat>,
-    /// Every supported (channels, sample format, rate range) the device reports.
+    /// What the device reports it supports, one line per sample format.
     pub supported: Vec<String>,
+    /// The name says Bluetooth: such inputs drop out and compress speech,
+    /// so the app warns before recording with one.
+    pub bluetooth: bool,
+}
+
+/// Whether a device name is that of a Bluetooth input (PulseAudio and
+/// PipeWire name them `bluez_…`; other hosts say "Bluetooth" or the profile).
+pub fn looks_bluetooth(name: &str) -> bool {
+    let name = name.to_lowercase();
+    ["bluez", "bluetooth", "hands-free", "handsfree", "a2dp", "hfp", "hsp"].iter().any(|k| name.contains(k))
 }
 
 fn sample_format(f: cpal::SampleFormat) -> Option<SampleFormat> {
@@ -70,6 +80,21 @@ fn choose_format(device: &cpal::Device) -> Option<AudioFormat> {
     })
 }
 
+/// One line per sample format: `i16 1–32 ch 1–384000 Hz`. Hosts list every
+/// channel count separately (PulseAudio: 128 ranges), which no one can read.
+fn summarise(ranges: Vec<cpal::SupportedStreamConfigRange>) -> Vec<String> {
+    let mut lines: Vec<(cpal::SampleFormat, u16, u16, u32, u32)> = Vec::new();
+    for r in ranges {
+        let (ch, lo, hi) = (r.channels(), r.min_sample_rate().0, r.max_sample_rate().0);
+        match lines.iter_mut().find(|l| l.0 == r.sample_format()) {
+            Some(l) => *l = (l.0, l.1.min(ch), l.2.max(ch), l.3.min(lo), l.4.max(hi)),
+            None => lines.push((r.sample_format(), ch, ch, lo, hi)),
+        }
+    }
+    let span = |a: u32, b: u32| if a == b { a.to_string() } else { format!("{a}–{b}") };
+    lines.into_iter().map(|(f, c0, c1, r0, r1)| format!("{f} {} ch {} Hz", span(c0.into(), c1.into()), span(r0, r1))).collect()
+}
+
 /// Every input device of the default audio host.
 pub fn input_devices() -> Result<Vec<InputDevice>, CaptureError> {
     let host = cpal::default_host();
@@ -77,17 +102,8 @@ pub fn input_devices() -> Result<Vec<InputDevice>, CaptureError> {
     Ok(devices
         .filter_map(|d| {
             let name = d.name().ok()?;
-            let supported = d
-                .supported_input_configs()
-                .map(|ranges| {
-                    ranges
-                        .map(|r| {
-                            format!("{} ch {} {}–{} Hz", r.channels(), r.sample_format(), r.min_sample_rate().0, r.max_sample_rate().0)
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            Some(InputDevice { format: choose_format(&d), name, supported })
+            let supported = d.supported_input_configs().map(|ranges| summarise(ranges.collect())).unwrap_or_default();
+            Some(InputDevice { format: choose_format(&d), bluetooth: looks_bluetooth(&name), name, supported })
         })
         .collect())
 }
@@ -265,5 +281,18 @@ impl Source for DeviceSource {
         }
         let frames_at_open = shared.captured_frames.load(Ordering::Acquire);
         Ok(Box::new(DeviceRunning { stop, thread, shared, opened_at: Instant::now(), frames_at_open, sample_rate }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bluetooth_inputs_are_recognised_by_name() {
+        for name in ["bluez_input.00_1B_66_AA_BB_CC.0", "Auriculares Bluetooth", "WH-1000 (Hands-Free AG Audio)"] {
+            assert!(super::looks_bluetooth(name), "{name}");
+        }
+        for name in ["default", "pulse", "vsink.monitor", "USB PnP Sound Device: Audio (hw:1,0)"] {
+            assert!(!super::looks_bluetooth(name), "{name}");
+        }
     }
 }

@@ -88,13 +88,9 @@ fn decode_peaks(path: &Path, out: &mut StreamWriter<'_>) -> Result<(), CaptureEr
     let mut peaks: Option<Peaks> = None;
     let mut samples: Option<SampleBuffer<f32>> = None;
     let mut peak_bytes = Vec::new();
-    loop {
-        let packet = match reader.next_packet() {
-            Ok(packet) => packet,
-            // The end of the file (an I/O "unexpected end"), or a chained
-            // stream that would need a reset: the peaks end here.
-            Err(_) => break,
-        };
+    // Ends at the end of the file (an I/O "unexpected end"), or at a chained
+    // stream that would need a reset.
+    while let Ok(packet) = reader.next_packet() {
         if packet.track_id() != track_id {
             continue;
         }

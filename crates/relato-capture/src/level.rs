@@ -6,13 +6,35 @@
 
 use relato_vault::{AudioFormat, SampleFormat};
 
-/// One sample as a float in [-1, 1].
-fn sample(format: SampleFormat, b: &[u8]) -> f32 {
+/// Calls `f` with every sample of `bytes` as a float in [-1, 1]. The format
+/// is matched once per call, not per sample, so each loop is a plain
+/// conversion the compiler can vectorise.
+#[inline]
+fn for_each_sample(format: SampleFormat, bytes: &[u8], mut f: impl FnMut(f32)) {
     match format {
-        SampleFormat::U8 => (b[0] as f32 - 128.0) / 128.0,
-        SampleFormat::I16 => i16::from_le_bytes([b[0], b[1]]) as f32 / 32_768.0,
-        SampleFormat::I32 => i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f32 / 2_147_483_648.0,
-        SampleFormat::F32 => f32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+        SampleFormat::U8 => bytes.iter().for_each(|&b| f((b as f32 - 128.0) / 128.0)),
+        SampleFormat::I16 => {
+            bytes.chunks_exact(2).for_each(|b| f(i16::from_le_bytes([b[0], b[1]]) as f32 / 32_768.0));
+        }
+        SampleFormat::I32 => bytes
+            .chunks_exact(4)
+            .for_each(|b| f(i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f32 / 2_147_483_648.0)),
+        SampleFormat::F32 => bytes.chunks_exact(4).for_each(|b| f(f32::from_le_bytes([b[0], b[1], b[2], b[3]]))),
+    }
+}
+
+/// Splits `bytes` (whole frames) at the ends of fixed windows of `window`
+/// frames, `done` frames of the current one being already seen: calls
+/// `run(slice, completes_window)` for each piece.
+#[inline]
+fn windows(bytes: &[u8], frame_bytes: usize, window: u64, mut done: u64, mut run: impl FnMut(&[u8], bool)) {
+    let mut rest = &bytes[..bytes.len() / frame_bytes * frame_bytes];
+    while !rest.is_empty() {
+        let take = ((window - done) as usize).min(rest.len() / frame_bytes);
+        let (now, later) = rest.split_at(take * frame_bytes);
+        done = (done + take as u64) % window;
+        run(now, done == 0);
+        rest = later;
     }
 }
 
@@ -59,23 +81,26 @@ impl Meter {
 
     /// Feeds whole frames; returns a reading each time a window completes.
     pub fn push(&mut self, bytes: &[u8], mut on_reading: impl FnMut(Level)) {
-        let sb = self.format.sample_format.bytes();
-        for frame in bytes.chunks_exact(self.format.frame_bytes()) {
-            for s in frame.chunks_exact(sb) {
-                let v = sample(self.format.sample_format, s).abs();
-                self.peak = self.peak.max(v);
-                self.sum_sq += (v as f64) * (v as f64);
-                self.count += 1;
-            }
-            self.frames += 1;
-            if self.frames == self.window {
+        let (fb, sf) = (self.format.frame_bytes(), self.format.sample_format);
+        windows(bytes, fb, self.window, self.frames, |run, completes| {
+            let (mut peak, mut sum_sq) = (self.peak, 0f64);
+            for_each_sample(sf, run, |v| {
+                let a = v.abs();
+                peak = peak.max(a);
+                sum_sq += (a * a) as f64;
+            });
+            self.peak = peak;
+            self.sum_sq += sum_sq;
+            self.count += (run.len() / sf.bytes()) as u64;
+            self.frames += (run.len() / fb) as u64;
+            if completes {
                 on_reading(Level { peak: self.peak.min(1.0), rms: (self.sum_sq / self.count.max(1) as f64).sqrt() as f32 });
                 self.frames = 0;
                 self.peak = 0.0;
                 self.sum_sq = 0.0;
                 self.count = 0;
             }
-        }
+        });
     }
 }
 
@@ -99,27 +124,32 @@ impl Peaks {
 
     /// Feeds whole frames, appending finished peaks to `out`.
     pub fn push(&mut self, bytes: &[u8], out: &mut Vec<u8>) {
-        let (sf, sb) = (self.format.sample_format, self.format.sample_format.bytes());
-        for frame in bytes.chunks_exact(self.format.frame_bytes()) {
-            self.frame(frame.chunks_exact(sb).map(|s| sample(sf, s)), out);
-        }
+        let (fb, sf) = (self.format.frame_bytes(), self.format.sample_format);
+        windows(bytes, fb, PEAK_FRAMES, self.frames, |run, completes| {
+            let (mut min, mut max) = (self.min, self.max);
+            for_each_sample(sf, run, |v| {
+                min = min.min(v);
+                max = max.max(v);
+            });
+            (self.min, self.max) = (min, max);
+            self.frames += (run.len() / fb) as u64;
+            if completes {
+                self.emit(out);
+            }
+        });
     }
 
     /// Feeds whole frames of decoded interleaved samples (imported files).
     pub fn push_f32(&mut self, samples: &[f32], out: &mut Vec<u8>) {
         for frame in samples.chunks_exact(self.format.channels.max(1) as usize) {
-            self.frame(frame.iter().copied(), out);
-        }
-    }
-
-    fn frame(&mut self, samples: impl Iterator<Item = f32>, out: &mut Vec<u8>) {
-        for v in samples {
-            self.min = self.min.min(v);
-            self.max = self.max.max(v);
-        }
-        self.frames += 1;
-        if self.frames == PEAK_FRAMES {
-            self.emit(out);
+            for &v in frame {
+                self.min = self.min.min(v);
+                self.max = self.max.max(v);
+            }
+            self.frames += 1;
+            if self.frames == PEAK_FRAMES {
+                self.emit(out);
+            }
         }
     }
 
@@ -172,5 +202,33 @@ mod tests {
         assert_eq!(out.len(), 2 * 3, "480 + 480 + 40 frames");
         assert_eq!(out[0] as i8, -32);
         assert_eq!(out[1] as i8, 64);
+    }
+
+    #[test]
+    fn split_pushes_read_like_one_push() {
+        let f = AudioFormat { sample_rate: 48_000, channels: 2, sample_format: SampleFormat::I16 };
+        let samples: Vec<i16> = (0..30_000i32).map(|i| ((i * 7919) % 65_536 - 32_768) as i16).collect();
+        let bytes = stereo16(&samples);
+        let whole = {
+            let (mut m, mut p) = (Meter::new(f), Peaks::new(f));
+            let (mut readings, mut peaks) = (Vec::new(), Vec::new());
+            m.push(&bytes, |l| readings.push(l));
+            p.push(&bytes, &mut peaks);
+            (readings, peaks)
+        };
+        for step in [4usize, 1_000, 1_920, 9_604] {
+            let (mut m, mut p) = (Meter::new(f), Peaks::new(f));
+            let (mut readings, mut peaks) = (Vec::new(), Vec::new());
+            for piece in bytes.chunks(step) {
+                m.push(piece, |l| readings.push(l));
+                p.push(piece, &mut peaks);
+            }
+            assert_eq!(readings.len(), whole.0.len(), "step {step}");
+            for (a, b) in readings.iter().zip(&whole.0) {
+                assert_eq!(a.peak, b.peak, "step {step}");
+                assert!((a.rms - b.rms).abs() < 1e-6, "step {step}");
+            }
+            assert_eq!(peaks, whole.1, "step {step}");
+        }
     }
 }

@@ -64,8 +64,11 @@ pub enum Command {
     /// Originals (audio) of sessions
     #[command(subcommand)]
     Audio(AudioCommand),
-    /// List every audio input device with its formats
-    Devices,
+    /// List every audio input device with its formats, or test one
+    Devices {
+        #[command(subcommand)]
+        action: Option<DevicesCommand>,
+    },
     /// Store an existing recording (WAV, FLAC, MP3, M4A) byte for byte as an original of a session
     Import {
         #[arg(long = "session", value_name = "ID")]
@@ -82,6 +85,18 @@ pub enum Command {
         /// Input device name as `relato devices` lists it [default: the system's default input]
         #[arg(long, value_name = "NAME")]
         device: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DevicesCommand {
+    /// Listen to an input for a few seconds and report its level (nothing is stored)
+    Test {
+        /// Input device name as `relato devices` lists it [default: the system's default input]
+        #[arg(long, value_name = "NAME")]
+        device: Option<String>,
+        #[arg(long, value_name = "N", default_value_t = 5.0)]
+        seconds: f32,
     },
 }
 

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, DevicesCommand};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::i18n::{Catalog, Lang};
@@ -46,7 +46,10 @@ fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Session(c) => commands::sessions::run(ctx, c),
         Command::Log(c) => commands::log::run(ctx, c),
         Command::Audio(c) => commands::audio::run(ctx, c),
-        Command::Devices => commands::record::devices(ctx),
+        Command::Devices { action: None } => commands::record::devices(ctx),
+        Command::Devices { action: Some(DevicesCommand::Test { device, seconds }) } => {
+            commands::record::test_input(ctx, device.as_deref(), seconds)
+        }
         Command::Import { session_id, file } => commands::audio::import(ctx, &session_id, &file),
         Command::Record { session_id, seconds, device } => commands::record::record(ctx, &session_id, seconds, device.as_deref()),
     }

@@ -346,7 +346,7 @@ fn a_recorded_session_shows_its_original_and_exports_it_with_the_recorded_hash()
     }
     let shown = ok(&env.as_irma(&["session", "show", &session]));
     eprintln!("{shown}");
-    assert!(shown.contains("16000 hz, 1 ch, i16") && shown.contains("0:00:01.000"), "{shown}");
+    assert!(shown.contains("16000 Hz, 1 ch, i16") && shown.contains("0:00:01.000"), "{shown}");
     let out = env.dir.path().join("EV-001.wav");
     let exported = ok(&env.as_irma(&["audio", "export", "--session", &session, "--out", out.to_str().unwrap(), "--purpose", "peritaje"]));
     assert!(exported.contains("HASH_RECORDED"), "{exported}");

@@ -31,6 +31,7 @@ fn round_trip_at_chunk_boundaries() {
         assert_eq!(info.state, StreamState::Finished);
         assert_eq!(info.chunks as usize, len.div_ceil(CHUNK_MAX).max(1), "len {len}");
         assert_eq!(v.read_stream(&info.id).unwrap(), data, "len {len}");
+        assert_eq!(v.stream_plaintext_len(&info.id).unwrap(), len as u64, "len {len}");
     }
 }
 
@@ -48,6 +49,7 @@ fn commit_makes_partial_chunks_and_chunks_are_seekable() {
     w.finish().unwrap();
     assert_eq!(v.read_stream_chunk(&id, 3).unwrap(), vec![3u8; 1000]);
     assert_eq!(v.read_stream(&id).unwrap().len(), 5000);
+    assert_eq!(v.stream_plaintext_len(&id).unwrap(), 5000);
 }
 
 #[test]

@@ -150,10 +150,7 @@ pub(crate) fn show_recording(ctx: &Ctx, r: &relato_vault::Recording, events: &[r
     let rate = match &r.origin {
         Origin::Captured { device, format } => {
             rows.push((ctx.t("cli.label.device"), device.clone()));
-            rows.push((
-                ctx.t("cli.label.format"),
-                format!("{} Hz, {} ch, {:?}", format.sample_rate, format.channels, format.sample_format).to_lowercase(),
-            ));
+            rows.push((ctx.t("cli.label.format"), relato_capture::device::describe(format)));
             format.sample_rate as u64
         }
         Origin::Imported { file_name, container, .. } => {
@@ -167,22 +164,40 @@ pub(crate) fn show_recording(ctx: &Ctx, r: &relato_vault::Recording, events: &[r
         let c = end.counters;
         rows.push((ctx.t("cli.label.counters"), format!("{} / {} / {} / {} / {}", c.overruns, c.dropped_frames, c.stream_errors, c.gaps, c.pauses)));
     }
-    let marks: Vec<String> = events
-        .iter()
-        .filter_map(|e| {
-            let at = (e.at_frame * 1000).checked_div(rate).map_or_else(|| e.at_frame.to_string(), crate::context::duration);
-            match &e.kind {
-                RecordingEventKind::Marker { label } => Some(format!("{at} M{}", label.as_deref().map(|l| format!(" {l}")).unwrap_or_default())),
-                RecordingEventKind::Phase { phase } => {
-                    let id = serde_json::to_value(phase).expect("serialises");
-                    Some(format!("{at} {}", ctx.t(&format!("cli.phase.{}", id.as_str().unwrap_or_default()))))
-                }
-                _ => None,
+    let at = |frame: u64| (frame * 1000).checked_div(rate).map_or_else(|| frame.to_string(), crate::context::duration);
+    let mut marks = Vec::new();
+    let mut incidents = Vec::new();
+    for e in events {
+        let at = at(e.at_frame);
+        match &e.kind {
+            RecordingEventKind::Marker { label } => marks.push(format!("{at} M{}", label.as_deref().map(|l| format!(" {l}")).unwrap_or_default())),
+            RecordingEventKind::Phase { phase } => {
+                let id = serde_json::to_value(phase).expect("serialises");
+                marks.push(format!("{at} {}", ctx.t(&format!("cli.phase.{}", id.as_str().unwrap_or_default()))));
             }
-        })
-        .collect();
+            RecordingEventKind::DeviceLost { device } => {
+                incidents.push(format!("{at} {}", ctx.tf("cli.incident.device_lost", &[("device", device.clone())])))
+            }
+            RecordingEventKind::Gap { wall_ms, device, .. } => {
+                let pairs = [("seconds", format!("{:.1}", *wall_ms as f64 / 1000.0)), ("device", device.clone())];
+                incidents.push(format!("{at} {}", ctx.tf("cli.incident.gap", &pairs)))
+            }
+            RecordingEventKind::Overrun { dropped_frames } => {
+                incidents.push(format!("{at} {}", ctx.tf("cli.incident.overrun", &[("frames", dropped_frames.to_string())])))
+            }
+            RecordingEventKind::StreamError { .. } => incidents.push(format!("{at} {}", ctx.t("cli.incident.stream_error"))),
+            RecordingEventKind::MaxDurationWarning { remaining_s } => {
+                let pairs = [("remaining", crate::context::duration(remaining_s * 1000))];
+                incidents.push(format!("{at} {}", ctx.tf("cli.incident.max_duration", &pairs)))
+            }
+            RecordingEventKind::Pause | RecordingEventKind::Resume => {}
+        }
+    }
     if !marks.is_empty() {
         rows.push((ctx.t("cli.label.markers"), marks.join("; ")));
+    }
+    if !incidents.is_empty() {
+        rows.push((ctx.t("cli.label.incidents"), incidents.join("; ")));
     }
     output::fields(&rows);
 }
