@@ -7,11 +7,13 @@
 //! turns the count into an event at that position, so a loss is never
 //! hidden.
 
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 
 use ringbuf::traits::{Observer, Producer};
 use ringbuf::HeapProd;
+use relato_vault::Phase;
+use serde::Serialize;
 
 /// Counters and flags shared between the audio callback, the writer and
 /// whoever displays the recording. All atomics: reading never blocks.
@@ -40,9 +42,50 @@ pub struct Shared {
     /// Set when the writer failed (disk full, vault error): nothing more is
     /// being stored; what was committed is kept.
     pub writer_failed: AtomicBool,
+    /// Markers placed so far.
+    pub markers: AtomicU64,
+    /// The current phase: 0 none yet, else 1 + its index in [`PHASES`].
+    pub phase: AtomicU8,
+}
+
+/// Phases in the order their keys (1–4) give them.
+pub const PHASES: [Phase; 4] = [Phase::Rapport, Phase::FreeNarrative, Phase::Clarification, Phase::Closing];
+
+/// What a screen shows of a recording in progress, read without blocking.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Status {
+    pub elapsed_ms: u64,
+    /// Audio safely committed to the vault so far.
+    pub committed_ms: u64,
+    pub level: crate::Level,
+    pub phase: Option<Phase>,
+    pub markers: u64,
+    pub dropped_frames: u64,
+    pub device_lost: bool,
+    pub writer_failed: bool,
+    pub max_duration_near: bool,
+    pub paused: bool,
 }
 
 impl Shared {
+    /// A consistent-enough picture for display (each field is read atomically).
+    pub fn status(&self, sample_rate: u32) -> Status {
+        let ms = |frames: u64| frames * 1000 / sample_rate.max(1) as u64;
+        let phase = self.phase.load(Ordering::Acquire);
+        Status {
+            elapsed_ms: ms(self.captured_frames.load(Ordering::Acquire)),
+            committed_ms: ms(self.committed_frames.load(Ordering::Acquire)),
+            level: self.level(),
+            phase: (phase > 0).then(|| PHASES[(phase - 1) as usize % PHASES.len()]),
+            markers: self.markers.load(Ordering::Acquire),
+            dropped_frames: self.dropped_frames.load(Ordering::Relaxed),
+            device_lost: self.device_lost.load(Ordering::Acquire),
+            writer_failed: self.writer_failed.load(Ordering::Acquire),
+            max_duration_near: self.max_duration_warned.load(Ordering::Acquire),
+            paused: self.paused.load(Ordering::Acquire),
+        }
+    }
+
     pub fn level(&self) -> crate::Level {
         crate::Level {
             peak: f32::from_bits(self.level_peak.load(Ordering::Relaxed)),

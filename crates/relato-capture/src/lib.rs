@@ -36,6 +36,6 @@ pub use error::{CaptureError, CAPTURE_ERROR_CODES};
 pub use level::Level;
 pub use recorder::{Recorder, RecorderOptions};
 pub use device::{input_devices, DeviceSource, InputDevice};
-pub use feed::FeedHandle;
+pub use feed::{FeedHandle, Status, PHASES};
 pub use monitor::{test_input, Monitor, TestRecording, Verdict};
 pub use source::{FakeSource, Pace, Source};

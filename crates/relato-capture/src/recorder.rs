@@ -34,7 +34,7 @@ use ringbuf::traits::{Consumer, Observer, Split};
 use ringbuf::{HeapCons, HeapRb};
 use sha2::{Digest, Sha256};
 
-use crate::feed::{FeedHandle, Shared};
+use crate::feed::{FeedHandle, Shared, Status, PHASES};
 use crate::level::{Meter, Peaks};
 use crate::original;
 use crate::source::{Running, Source};
@@ -171,14 +171,24 @@ impl Recorder {
         Ok(at)
     }
 
+    /// What a screen shows: elapsed time, level, phase, markers, trouble.
+    pub fn status(&self) -> Status {
+        self.shared.status(self.format.sample_rate)
+    }
+
     /// A silent marker at the current position; returns its frame.
     pub fn marker(&self, label: Option<&str>) -> Result<u64, CaptureError> {
-        self.event(RecordingEventKind::Marker { label: label.map(str::to_owned) })
+        let at = self.event(RecordingEventKind::Marker { label: label.map(str::to_owned) })?;
+        self.shared.markers.fetch_add(1, Ordering::AcqRel);
+        Ok(at)
     }
 
     /// A phase boundary at the current position; returns its frame.
     pub fn phase(&self, phase: Phase) -> Result<u64, CaptureError> {
-        self.event(RecordingEventKind::Phase { phase })
+        let at = self.event(RecordingEventKind::Phase { phase })?;
+        let index = PHASES.iter().position(|p| *p == phase).expect("every phase is listed");
+        self.shared.phase.store(index as u8 + 1, Ordering::Release);
+        Ok(at)
     }
 
     pub fn pause(&self) -> Result<u64, CaptureError> {

@@ -79,6 +79,7 @@ fn an_unplugged_device_is_logged_and_the_recording_continues_on_another() {
         .unwrap();
     wait_until(|| rec.device_lost());
     wait_for(&rec, before);
+    assert!(rec.status().device_lost);
 
     // A device that cannot deliver the recording's format is refused, and
     // the recording goes on waiting for one that can.
@@ -134,6 +135,8 @@ fn a_full_disk_stops_the_recording_and_keeps_what_was_committed() {
     let source = FakeSource { format: FORMAT, pace: Pace::RealTime, total_frames: None };
     let rec = Recorder::start(vault, &session, Box::new(source), RecorderOptions::default()).map_err(|(_, e)| e).unwrap();
     wait_until(|| rec.failed());
+    let status = rec.status();
+    assert!(status.writer_failed && status.committed_ms >= 1000, "{status:?}");
     let (vault, result) = rec.stop();
     let err = result.unwrap_err();
     assert_eq!(err.code(), "capture.stopped_disk_full", "{err}");
@@ -175,6 +178,12 @@ fn the_maximum_duration_is_announced_before_it_is_reached() {
         let source = FakeSource { format: FORMAT, pace: Pace::Unthrottled, total_frames: Some(total) };
         let rec = Recorder::start(vault, &session, Box::new(source), options).map_err(|(_, e)| e).unwrap();
         wait_for(&rec, total);
+        if warned {
+            wait_until(|| rec.status().max_duration_near);
+        } else {
+            std::thread::sleep(Duration::from_millis(100));
+            assert!(!rec.status().max_duration_near);
+        }
         let (vault, result) = rec.stop();
         result.unwrap();
         let recording = vault.recordings(&session).unwrap().remove(0).unwrap();

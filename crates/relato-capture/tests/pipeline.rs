@@ -29,6 +29,9 @@ fn bit_exact_round_trip_with_markers_and_hash() {
     let p1 = rec.phase(Phase::FreeNarrative).unwrap();
     wait_for(&rec, 2 * 48_000);
     let m2 = rec.marker(Some("dibujo")).unwrap();
+    let status = rec.status();
+    assert_eq!((status.markers, status.phase), (2, Some(Phase::FreeNarrative)));
+    assert!(status.elapsed_ms >= 2000 && !status.device_lost && !status.writer_failed && !status.max_duration_near);
     assert!(matches!(rec.pause(), Err(relato_capture::CaptureError::PauseDisabled)), "pause is off by default");
     wait_for(&rec, total);
     let (vault, result) = rec.stop();
