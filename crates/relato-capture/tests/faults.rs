@@ -112,7 +112,8 @@ fn an_unplugged_device_is_logged_and_the_recording_continues_on_another() {
     });
     let (at, wall_ms, device, reason) = gap.expect("the switch is a gap");
     assert_eq!((at, device.as_str(), reason.as_str()), (before, "fake source", "device_switched"));
-    assert!(wall_ms >= 300, "the gap measures the time without input: {wall_ms} ms");
+    // The writer notices the loss within a few milliseconds of the source.
+    assert!((250..5_000).contains(&wall_ms), "the gap measures the time without input: {wall_ms} ms");
 
     // One original: the first device's audio, then the second's.
     let out = dir.path().join("out.wav");
