@@ -4,7 +4,54 @@
 
 /// Every command registered in `src/lib.rs`. A command missing here cannot be
 /// called from the UI at all.
-const COMMANDS: &[&str] = &["vault_status"];
+const COMMANDS: &[&str] = &[
+    "vault_status",
+    "create_vault",
+    "unlock_vault",
+    "lock_vault",
+    "list_cases",
+    "get_case",
+    "create_case",
+    "list_sessions",
+    "get_session",
+    "create_session",
+    "about",
+    "list_devices",
+    "start_check",
+    "finish_check",
+    "test_audio",
+    "cancel_check",
+    "start_recording",
+    "capture_status",
+    "place_marker",
+    "mark_phase",
+    "switch_device",
+    "stop_recording",
+    "recovered_recordings",
+];
+
+/// The commit for the About screen: `git rev-parse --short HEAD` (with
+/// `+dirty` for a modified tree) when git and the repository are at hand,
+/// else the build profile.
+fn build_id() -> String {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    let profile = std::env::var("PROFILE").unwrap_or_else(|_| "unknown".into());
+    match git(&["rev-parse", "--short=12", "HEAD"]) {
+        Some(hash) if !hash.is_empty() => {
+            let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+            format!("{hash}{} ({profile})", if dirty { "+dirty" } else { "" })
+        }
+        _ => profile,
+    }
+}
 
 fn main() {
     // `tauri::generate_context!` embeds the built UI. Say what to do instead of
@@ -16,6 +63,13 @@ fn main() {
         );
     }
     println!("cargo::rerun-if-changed=../ui/dist");
+    println!("cargo::rustc-env=RELATO_BUILD={}", build_id());
+    // A new commit changes HEAD or the branch it points to.
+    for head in ["../.git/HEAD", "../.git/refs/heads"] {
+        if std::path::Path::new(head).exists() {
+            println!("cargo::rerun-if-changed={head}");
+        }
+    }
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),

@@ -14,6 +14,8 @@ export default defineConfig({
     // The error catalogs live in ../assets/locales, shared with the CLI.
     fs: { allow: [repoRoot] },
   },
+  // The strength worker is an ES module (WebKitGTK and Safari 15 run those).
+  worker: { format: "es" },
   build: {
     outDir: "dist",
     emptyOutDir: true,
@@ -22,6 +24,9 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     sourcemap: false,
+    // zxcvbn's dictionaries (~800 kB) are the strength worker, started only
+    // by the first-run screen.
+    chunkSizeWarningLimit: 900,
   },
   test: {
     include: ["src/**/*.test.ts"],

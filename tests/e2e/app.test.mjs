@@ -13,6 +13,7 @@ import { after, before, describe, it } from "node:test";
 import {
   By,
   CLI,
+  Key,
   format,
   launchApp,
   loadJson,
@@ -195,3 +196,243 @@ describe("a locked vault created by the CLI", { skip: cliSkip ?? false }, () => 
 });
 
 if (cliSkip) console.log(`# locked-vault case skipped: ${cliSkip}`);
+
+// ---------------------------------------------------------------------------
+// The interviewer's path: first run → vault → recovery code → case → session;
+// lock (Ctrl+L) → wrong passphrase → right passphrase; English.
+
+const PASS = "una frase de acceso larga para las pruebas";
+const ADMIN = "Ana Admin";
+const ORG = "Organización de prueba";
+
+const byId = (testid) => By.css(`[data-testid="${testid}"]`);
+
+async function waitFor(driver, testid, timeoutMs = 20_000) {
+  return driver.wait(until.elementLocated(byId(testid)), timeoutMs, `no element ${testid} within ${timeoutMs} ms`);
+}
+
+async function waitVisible(driver, testid, timeoutMs = 20_000) {
+  const e = await waitFor(driver, testid, timeoutMs);
+  await driver.wait(until.elementIsVisible(e), timeoutMs, `${testid} did not become visible`);
+  return e;
+}
+
+async function type(driver, testid, text) {
+  const e = await driver.findElement(byId(testid));
+  await e.clear();
+  await e.sendKeys(text);
+}
+
+/**
+ * The vault's bytes and its WAL's, to show that a step changed nothing. An
+ * absent WAL counts as empty: SQLite removes an empty one when it closes.
+ */
+function vaultBytes(vault) {
+  const read = (p) => (fs.existsSync(p) ? fs.readFileSync(p) : Buffer.alloc(0));
+  return { main: read(vault), wal: read(`${vault}-wal`) };
+}
+
+describe("first run, cases and sessions, lock and unlock", () => {
+  let sandbox, app, vault, driver;
+
+  before(async () => {
+    sandbox = makeSandbox("firstrun");
+    // Under HOME, so that About must show it as ~/…
+    vault = path.join(sandbox.home, "vaults", "vault.relato");
+    // A Spanish desktop's downloads folder, as xdg-user-dirs writes it.
+    fs.mkdirSync(path.join(sandbox.home, "Descargas"));
+    fs.writeFileSync(path.join(sandbox.env.XDG_CONFIG_HOME, "user-dirs.dirs"), 'XDG_DOWNLOAD_DIR="$HOME/Descargas"\n');
+    app = await launchApp({ ...sandbox.env, RELATO_VAULT: vault });
+    driver = app.driver;
+  });
+  after(async () => {
+    await app?.stop();
+    sandbox?.cleanup();
+  });
+
+  it("creates the vault and shows the recovery code once", async () => {
+    await waitVisible(driver, "setup-form");
+    assert.equal(await textOf(driver, "vault-state"), ui.es["status.missing.title"]);
+    await screenshot(driver, "10-setup-es");
+
+    await type(driver, "organisation-input", ORG);
+    await type(driver, "admin_name-input", ADMIN);
+    await type(driver, "passphrase-input", "corta");
+    await driver.wait(until.elementTextIs(driver.findElement(byId("strength-label")), ui.es["strength.too_short"]), 5000);
+    await type(driver, "confirm-input", "corta");
+    await driver.findElement(byId("setup-submit")).click();
+    const shortError = await waitVisible(driver, "passphrase-error", 5000);
+    assert.equal((await shortError.getText()).trim(), format(ui.es["form.passphrase_short"], { min: 12 }));
+    assert.equal(fs.existsSync(vault), false, "a refused passphrase creates nothing");
+
+    await type(driver, "passphrase-input", PASS);
+    // zxcvbn loads lazily; its verdict for this phrase is strong or better.
+    await driver.wait(async () => {
+      const label = (await textOf(driver, "strength-label"));
+      return label === ui.es["strength.strong"] || label === ui.es["strength.very_strong"];
+    }, 10_000, "the strength meter did not rate the long passphrase strong");
+    assert.match(await driver.findElement(byId("strength-meter")).getAttribute("data-level"), /strong/);
+    await type(driver, "confirm-input", PASS);
+    await screenshot(driver, "11-setup-filled-es");
+    await driver.findElement(byId("setup-submit")).click();
+
+    const code = await waitVisible(driver, "recovery-code", 60_000);
+    const recovery = (await code.getText()).trim();
+    assert.match(recovery, /^[0-9A-Z]{4}(-[0-9A-Z]{4}){6,}$/);
+    assert.ok(fs.existsSync(vault), "the vault file exists after creation");
+    fs.writeFileSync(path.join(sandbox.root, "recovery.txt"), `${recovery}\n`, { mode: 0o600 });
+
+    const proceed = await driver.findElement(byId("recovery-continue"));
+    assert.equal(await proceed.isEnabled(), false, "continue needs the confirmation first");
+    assert.equal(await textOf(driver, "recovery-print"), ui.es["recovery.print"]);
+    assert.equal(await textOf(driver, "recovery-save"), ui.es["recovery.save"]);
+    // The print stylesheet shows the code and its title only.
+    const printRules = await driver.executeScript(`
+      return [...document.styleSheets].flatMap((s) => [...s.cssRules])
+        .filter((r) => r.media && r.media.mediaText.includes("print")).map((r) => r.cssText).join("\\n");`);
+    assert.match(printRules, /visibility: hidden/);
+    assert.match(printRules, /\.print-area/);
+    // "Save to a file" goes through the web view's download of a blob.
+    await driver.findElement(byId("recovery-save")).click();
+    await driver.wait(async () => (await driver.findElement(byId("recovery-saved")).getAttribute("data-result")) !== null, 10_000,
+      "no answer from the download");
+    const savedAs = path.join(sandbox.home, "Descargas", ui.es["recovery.file_name"]);
+    assert.equal(await textOf(driver, "recovery-saved"), format(ui.es["recovery.saved"], { file: ui.es["recovery.file_name"] }));
+    assert.ok(fs.readFileSync(savedAs, "utf8").includes(recovery), `the code is not in ${savedAs}`);
+    await screenshot(driver, "12-recovery-es");
+    await driver.findElement(byId("recovery-confirm")).click();
+    assert.equal(await proceed.isEnabled(), true);
+    await proceed.click();
+    await waitVisible(driver, "cases-screen");
+    assert.equal(await driver.findElements(byId("recovery-code")).then((l) => l.length), 0, "the code is gone");
+    assert.equal(await textOf(driver, "signed-in"), format(ui.es["nav.signed_in"], { name: ADMIN, role: ui.es["role.administrator"] }));
+  });
+
+  it("creates a case and a session, with the vault's errors next to the fields", async () => {
+    await waitVisible(driver, "cases-empty");
+    assert.equal(await textOf(driver, "cases-empty"), ui.es["cases.empty"]);
+    await screenshot(driver, "13-cases-empty-es");
+
+    await driver.findElement(byId("case-submit")).click();
+    assert.equal(await textOf(driver, "reference-error"), ui.es["form.required"]);
+    await type(driver, "reference-input", "EXP-2026-031");
+    await type(driver, "place-input", "Oaxaca");
+    await type(driver, "institution-input", "Escuela Núm. 12");
+    await driver.findElement(byId("case-submit")).click();
+    const title = await waitVisible(driver, "case-title");
+    assert.equal((await title.getText()).trim(), format(ui.es["case.heading"], { reference: "EXP-2026-031" }));
+    assert.equal(await textOf(driver, "sessions-empty"), ui.es["case.no_sessions"]);
+    assert.equal(await driver.findElements(By.css('[name*="name"]')).then((l) => l.length), 0, "no name field anywhere");
+
+    // A name instead of a code is refused before anything is sent…
+    await type(driver, "child_code-input", "María");
+    await type(driver, "age_years-input", "7");
+    await driver.findElement(byId("session-submit")).click();
+    assert.equal(await textOf(driver, "child_code-error"), ui.es["form.child_code"]);
+    // …and what only the vault checks comes back translated, next to its field.
+    await type(driver, "child_code-input", "NNA-031");
+    await type(driver, "protocol-input", "P".repeat(121));
+    await driver.findElement(byId("session-submit")).click();
+    const protocolError = await waitVisible(driver, "protocol-error", 10_000);
+    assert.equal(await protocolError.getAttribute("data-error-code"), "input.too_long");
+    assert.equal(
+      (await protocolError.getText()).trim(),
+      format(errors.es["input.too_long"], { field: errors.es["field.protocol"], max: 120 }),
+    );
+    await screenshot(driver, "14-session-form-error-es");
+
+    await type(driver, "protocol-input", "NICHD");
+    await type(driver, "consent_reference-input", "CONS-12");
+    await driver.findElement(byId("present-psychologist")).click();
+    await driver.findElement(byId("present-guardian")).click();
+    await driver.findElement(byId("session-submit")).click();
+    const sessionTitle = await waitVisible(driver, "session-title");
+    assert.equal((await sessionTitle.getText()).trim(), format(ui.es["session.heading"], { code: "NNA-031" }));
+    assert.equal(await textOf(driver, "session-present"), `${ui.es["present.psychologist"]}, ${ui.es["present.guardian"]}`);
+    assert.equal(await textOf(driver, "session-age"), format(ui.es["session.age_value"], { age: 7 }));
+    assert.equal(await textOf(driver, "session-interviewer"), ADMIN);
+    await screenshot(driver, "15-session-es");
+
+    await driver.findElement(byId("session-record")).click();
+    await waitVisible(driver, "record-screen");
+    assert.match(await driver.getCurrentUrl(), /#\/sessions\/[^/]+\/record$/);
+    await screenshot(driver, "16-record-placeholder-es");
+
+    await driver.findElement(byId("nav-cases")).click();
+    await waitVisible(driver, "case-list");
+    await type(driver, "case-search", "escuela num");
+    assert.equal((await driver.findElements(byId("case-link"))).length, 1, "accent-insensitive search finds the case");
+    await type(driver, "case-search", "guadalajara");
+    await waitVisible(driver, "cases-no-match");
+    await type(driver, "case-search", "oaxaca");
+    await waitVisible(driver, "case-list");
+    await screenshot(driver, "17-cases-es");
+  });
+
+  it("locks with Ctrl+L, refuses a wrong passphrase and opens with the right one", async () => {
+    await driver.actions().keyDown(Key.CONTROL).sendKeys("l").keyUp(Key.CONTROL).perform();
+    await waitVisible(driver, "unlock-form");
+    assert.equal(await textOf(driver, "vault-state"), ui.es["status.locked.title"]);
+
+    if (!cliSkip) {
+      // The code shown once really opens the vault (as the recovery identity).
+      const r = spawnSync(CLI, ["--vault", vault, "--recovery-code-file", path.join(sandbox.root, "recovery.txt"), "--json", "status"], {
+        encoding: "utf8",
+        env: { ...process.env, ...sandbox.env },
+        timeout: 120_000,
+      });
+      assert.equal(r.status, 0, `relato status with the recovery code failed:\n${r.stdout}${r.stderr}`);
+    }
+
+    const before = vaultBytes(vault);
+    assert.equal(await driver.findElement(byId("name-input")).getAttribute("value"), ADMIN, "the name is remembered in memory");
+    await type(driver, "passphrase-input", "una frase equivocada de verdad");
+    await driver.findElement(byId("unlock-submit")).click();
+    const error = await waitVisible(driver, "unlock-error", 60_000);
+    assert.equal(await error.getAttribute("data-error-code"), "auth.wrong_passphrase");
+    assert.equal((await error.getText()).trim(), errors.es["auth.wrong_passphrase"]);
+    await screenshot(driver, "18-unlock-wrong-es");
+    const after = vaultBytes(vault);
+    assert.ok(before.main.equals(after.main), "a wrong passphrase must not change the vault");
+    assert.ok(before.wal.equals(after.wal), "nor its write-ahead log");
+
+    await type(driver, "passphrase-input", PASS);
+    await driver.findElement(byId("unlock-submit")).click();
+    await waitVisible(driver, "case-list", 60_000);
+    assert.equal(await textOf(driver, "case-reference"), "EXP-2026-031");
+  });
+
+  it("switches to English, and About copies diagnostics without personal data", async () => {
+    await driver.findElement(byId("lang-en")).click();
+    await driver.wait(until.elementTextIs(driver.findElement(byId("nav-cases")), ui.en["nav.cases"]), 5000);
+    await waitVisible(driver, "case-list");
+    assert.equal(await textOf(driver, "lock"), ui.en["nav.lock"]);
+    assert.equal(await driver.findElement(byId("case-submit")).getText(), ui.en["case.create"]);
+    await screenshot(driver, "19-cases-en");
+
+    await driver.findElement(byId("nav-about")).click();
+    const diag = await waitVisible(driver, "diagnostics-text", 30_000);
+    const text = await diag.getText();
+    assert.match(text, /^Relato \d+\.\d+\.\d+/);
+    assert.match(text, /vault format: supported \d+, file \d+/);
+    assert.match(text, /vault path: ~\/vaults\/vault\.relato/);
+    for (const personal of [ADMIN, "Ana", ORG, "EXP-2026", "NNA-031", "Oaxaca", sandbox.root]) {
+      assert.ok(!text.includes(personal), `diagnostics contain ${personal}:\n${text}`);
+    }
+    assert.equal(await textOf(driver, "about-version"), text.split("\n")[0].replace("Relato ", ""));
+    await driver.findElement(byId("copy-diagnostics")).click();
+    await driver.wait(async () => (await textOf(driver, "copy-status")) !== "", 5000);
+    await screenshot(driver, "20-about-en");
+  });
+
+  it("locks by itself after the idle time", async () => {
+    await driver.findElement(byId("nav-cases")).click();
+    await waitVisible(driver, "case-list");
+    // Eleven minutes pass without a key or a click (default: 10).
+    await driver.executeScript("const now = Date.now; Date.now = () => now() + 11 * 60_000;");
+    const notice = await waitVisible(driver, "lock-notice", 20_000);
+    assert.equal((await notice.getText()).trim(), format(ui.en["unlock.locked_idle"], { minutes: 10 }));
+    await waitVisible(driver, "unlock-form");
+    await screenshot(driver, "21-locked-idle-en");
+  });
+});

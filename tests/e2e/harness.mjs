@@ -7,7 +7,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Builder, By, until } from "selenium-webdriver";
+import { Builder, By, Key, until } from "selenium-webdriver";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const APP = path.resolve(process.env.RELATO_APP_BIN ?? path.join(REPO, "target", "debug", "relato-app"));
@@ -195,4 +195,4 @@ export function format(template, args) {
   );
 }
 
-export { By, until };
+export { By, Key, until };

@@ -1,24 +1,39 @@
-// Typed wrappers over the Tauri commands.
+// The commands, as the screens call them.
 //
-// The Rust types are the source of truth; these mirror them by hand:
-//   VaultProbe    crates/relato-vault/src/store.rs
-//   VaultStatus   src-tauri/src/service.rs
-//   CommandError  src-tauri/src/error.rs
-// Change both sides together.
+// `bindings.ts` is generated from the Rust commands and types (tauri-specta;
+// a Rust test fails when it is stale). This file only turns its results into
+// `Outcome`s whose errors always have string arguments, and answers with
+// `app.no_backend` when the page runs outside the desktop app.
 
-import { invoke } from "@tauri-apps/api/core";
+import { commands, events, LIMITS, type Result } from "./bindings";
+import type { CommandError as WireError, LiveStatus, LockReason } from "./bindings";
 
-/** What `relato_vault::probe` found (`#[serde(tag = "state")]`). */
-export type VaultProbe =
-  | { state: "missing" }
-  | { state: "locked"; vault_id: string; format_version: number };
-
-/** The result of the `vault_status` command. */
-export interface VaultStatus {
-  /** The vault file, as shown to the user. */
-  path: string;
-  probe: VaultProbe;
-}
+export type {
+  AboutInfo,
+  CheckResult,
+  LiveStatus,
+  Mark,
+  RecordingStarted,
+  RecordingSummary,
+  RecoveredView,
+  CaseInput,
+  CaseList,
+  CaseView,
+  CreatedVault,
+  DeviceView,
+  LockReason,
+  MeView,
+  NewVaultInput,
+  SessionInput,
+  SessionList,
+  SessionView,
+  VaultState,
+  VaultStatus,
+} from "./bindings";
+/** The vault's rules, generated from relato-vault (see src-tauri/src/dto.rs `Limits`). */
+export const MIN_PASSPHRASE_CHARS: number = LIMITS.min_passphrase_chars;
+export const MAX_AGE_YEARS: number = LIMITS.max_age_years;
+export const PRESENT_ROLES: readonly string[] = LIMITS.present_roles;
 
 /** Every command error: a stable code, an English message and template arguments. */
 export interface CommandError {
@@ -32,40 +47,84 @@ export const UI_ERROR_CODES = { noBackend: "app.no_backend", ipc: "app.ipc" } as
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: CommandError };
 
-function isCommandError(e: unknown): e is CommandError {
+function isCommandError(e: unknown): e is WireError {
   if (typeof e !== "object" || e === null) return false;
   const o = e as Record<string, unknown>;
   return typeof o.code === "string" && typeof o.message === "string" && typeof o.args === "object";
 }
 
-/** Turns whatever `invoke` rejected with into a `CommandError`. */
+/** Turns whatever a command failed with into a `CommandError`. */
 export function toCommandError(e: unknown): CommandError {
   if (isCommandError(e)) {
     const args: Record<string, string> = {};
-    for (const [k, v] of Object.entries(e.args ?? {})) args[k] = String(v);
+    for (const [k, v] of Object.entries(e.args ?? {})) args[k] = typeof v === "string" ? v : JSON.stringify(v);
     return { code: e.code, message: e.message, args };
   }
   const message = e instanceof Error ? e.message : String(e);
   return { code: UI_ERROR_CODES.ipc, message, args: { message } };
 }
 
-function hasBackend(): boolean {
+export function hasBackend(): boolean {
   return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<Outcome<T>> {
+async function call<T>(run: () => Promise<Result<T, WireError>>): Promise<Outcome<T>> {
   if (!hasBackend()) {
     const message = "not running inside the Relato desktop app";
     return { ok: false, error: { code: UI_ERROR_CODES.noBackend, message, args: { message } } };
   }
   try {
-    return { ok: true, value: await invoke<T>(command, args) };
+    const r = await run();
+    return r.status === "ok" ? { ok: true, value: r.data } : { ok: false, error: toCommandError(r.error) };
   } catch (e) {
     return { ok: false, error: toCommandError(e) };
   }
 }
 
-/** Where the vault is and what state it is in; never unlocks or changes it. */
-export function vaultStatus(): Promise<Outcome<VaultStatus>> {
-  return call<VaultStatus>("vault_status");
+export const api = {
+  vaultStatus: () => call(() => commands.vaultStatus()),
+  createVault: (organisation: string, admin_name: string, passphrase: string) =>
+    call(() => commands.createVault({ organisation, admin_name, passphrase })),
+  unlockVault: (name: string, passphrase: string) => call(() => commands.unlockVault(name, passphrase)),
+  lockVault: (reason: LockReason) => call(() => commands.lockVault(reason)),
+  listCases: () => call(() => commands.listCases()),
+  getCase: (id: string) => call(() => commands.getCase(id)),
+  createCase: (input: Parameters<typeof commands.createCase>[0]) => call(() => commands.createCase(input)),
+  listSessions: (caseId: string) => call(() => commands.listSessions(caseId)),
+  getSession: (id: string) => call(() => commands.getSession(id)),
+  createSession: (input: Parameters<typeof commands.createSession>[0]) => call(() => commands.createSession(input)),
+  about: () => call(() => commands.about()),
+  listDevices: () => call(() => commands.listDevices()),
+  startCheck: (device: string | null) => call(() => commands.startCheck(device)),
+  finishCheck: () => call(() => commands.finishCheck()),
+  testAudio: () => call(() => commands.testAudio()),
+  cancelCheck: () => call(() => commands.cancelCheck()),
+  startRecording: (sessionId: string, device: string | null) => call(() => commands.startRecording(sessionId, device)),
+  captureStatus: () => call(() => commands.captureStatus()),
+  marker: () => call(() => commands.placeMarker()),
+  phase: (number: 1 | 2 | 3 | 4) => call(() => commands.markPhase(number)),
+  switchDevice: (name: string) => call(() => commands.switchDevice(name)),
+  stopRecording: () => call(() => commands.stopRecording()),
+  recoveredRecordings: () => call(() => commands.recoveredRecordings()),
+};
+
+/** Calls `handler` with every capture status the backend sends (about 20 a second). */
+export async function onCaptureStatus(handler: (status: LiveStatus, sentAtMs: number) => void): Promise<void> {
+  if (!hasBackend()) return;
+  await events.captureStatus.listen((e) => handler(e.payload.status, e.payload.sent_at_ms));
+}
+
+/** Calls `handler` whenever the vault is locked (by the backend or another path). */
+export async function onVaultLocked(handler: (reason: LockReason) => void): Promise<void> {
+  if (!hasBackend()) return;
+  await events.vaultLocked.listen((e) => handler(e.payload.reason));
+}
+
+/** What became of a file saved through the web view (see src-tauri/src/downloads.rs). */
+export type { DownloadFinished } from "./bindings";
+
+/** Calls `handler` once, when the next download finishes. */
+export async function onceDownloadFinished(handler: (e: import("./bindings").DownloadFinished) => void): Promise<void> {
+  if (!hasBackend()) return;
+  await events.downloadFinished.once((e) => handler(e.payload));
 }

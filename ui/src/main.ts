@@ -1,16 +1,24 @@
-// The start screen: title, language switch and the vault card.
+// The shell: header, language switch, navigation, lock (button, Ctrl+L,
+// idle), and the router that picks a screen from the vault state and the
+// location hash. Screens live in ./screens, one file each.
 
-import { vaultStatus, type Outcome, type VaultStatus } from "./api";
-import {
-  LOCALES,
-  loadLocale,
-  saveLocale,
-  translator,
-  type Locale,
-  type MessageKey,
-  type Translator,
-} from "./i18n";
-import { describeStatus, type StatusView } from "./view";
+import { api, onVaultLocked, type CommandError, type LockReason, type MeView, type Outcome, type RecoveredView, type VaultStatus } from "./api";
+import { formatElapsed, groupHash } from "./capture";
+import { el } from "./dom";
+import { LOCALES, loadLocale, saveLocale, translator, type Locale, type MessageKey, type Translator } from "./i18n";
+import { IdleWatch, isLockShortcut, loadIdleMinutes, saveIdleMinutes } from "./idle";
+import { isPublic, parseRoute, routeHash, type Route } from "./routes";
+import { aboutScreen } from "./screens/about";
+import { caseScreen } from "./screens/case";
+import { casesScreen } from "./screens/cases";
+import type { Ctx } from "./screens/context";
+import { isRecordingActive, recordScreen } from "./screens/record";
+import { recoveryScreen } from "./screens/recovery";
+import { sessionScreen } from "./screens/session";
+import { setupScreen } from "./screens/setup";
+import { vaultCard } from "./screens/status";
+import { unlockScreen } from "./screens/unlock";
+import { roleName } from "./view";
 
 const LOCALE_LABEL: Record<Locale, MessageKey> = { "es-MX": "lang.es", en: "lang.en" };
 const LOCALE_TESTID: Record<Locale, string> = { "es-MX": "lang-es", en: "lang-en" };
@@ -23,32 +31,101 @@ function storage(): Storage | undefined {
   }
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  node.append(...children);
-  return node;
+const state: {
+  locale: Locale;
+  outcome?: Outcome<VaultStatus>;
+  route: Route;
+  /** The recovery code while its screen is up; never stored. */
+  recovery?: { code: string; me: MeView };
+  lockedBecause?: LockReason;
+  /** The last login name, in memory only (never stored: it is a name). */
+  lastName?: string;
+  idleMinutes: number;
+  /** Recordings sealed as recovered at the last unlock, until dismissed. */
+  recovered?: Outcome<RecoveredView[]>;
+} = {
+  locale: loadLocale(storage()),
+  route: parseRoute(window.location.hash),
+  idleMinutes: loadIdleMinutes(storage()),
+};
+const idle = new IdleWatch(state.idleMinutes, Date.now());
+
+function unlockedAs(): MeView | undefined {
+  const o = state.outcome;
+  return o?.ok && o.value.probe.state === "unlocked" ? o.value.probe.me : undefined;
 }
 
-const state: { locale: Locale; outcome?: Outcome<VaultStatus> } = {
-  locale: loadLocale(storage()),
-};
+function navigate(route: Route): void {
+  const hash = routeHash(route);
+  if (window.location.hash === hash) {
+    state.route = route;
+    render();
+  } else {
+    window.location.hash = hash; // hashchange renders
+  }
+}
+
+async function reload(): Promise<void> {
+  const wasUnlocked = unlockedAs() !== undefined;
+  state.outcome = await api.vaultStatus();
+  const me = unlockedAs();
+  if (me) {
+    state.lockedBecause = undefined;
+    state.lastName = me.name;
+    if (!wasUnlocked) {
+      // Just unlocked: recordings whose recorder died were sealed then.
+      const recovered = await api.recoveredRecordings();
+      state.recovered = !recovered.ok || recovered.value.length > 0 ? recovered : undefined;
+    }
+  }
+  render();
+}
+
+async function lock(reason: LockReason): Promise<void> {
+  // A recording owns the vault until it is sealed; nothing may lock it away.
+  if (isRecordingActive()) return;
+  if (!unlockedAs() && !state.recovery) return;
+  state.recovery = undefined;
+  state.lockedBecause = reason;
+  await api.lockVault(reason);
+  await reload();
+}
+
+/** What recovery saved at unlock (or why it could not run), until dismissed. */
+function recoveredNotice(tr: Translator, outcome: Outcome<RecoveredView[]>): HTMLElement {
+  const dismiss = el("button", { type: "button", "data-testid": "recovered-dismiss" }, tr.t("recovered.dismiss"));
+  dismiss.addEventListener("click", () => {
+    state.recovered = undefined;
+    render();
+  });
+  const failed = (e: CommandError) => el("p", {}, tr.t("recovered.failed", { code: e.code }));
+  const body = outcome.ok
+    ? [
+        el("p", {}, tr.t("recovered.heading", { count: outcome.value.length })),
+        el(
+          "ul",
+          {},
+          ...outcome.value.map((r) =>
+            el(
+              "li",
+              {},
+              el("a", { href: routeHash({ name: "session", id: r.session_id }) }, tr.t("recovered.item", { duration: formatElapsed(Number(r.duration_ms)) })),
+              " ",
+              el("code", { class: "hash" }, groupHash(r.sha256)),
+            ),
+          ),
+        ),
+      ]
+    : [failed(outcome.error)];
+  return el("section", { class: "notice warn recovered", role: "status", "data-testid": "recovered-notice" }, ...body, el("div", { class: "actions" }, dismiss));
+}
 
 function languageSwitch(tr: Translator): HTMLElement {
   const group = el("div", { class: "lang", role: "group", "aria-label": tr.t("lang.label"), "data-testid": "lang-switch" });
   for (const locale of LOCALES) {
     const button = el(
       "button",
-      {
-        type: "button",
-        lang: locale,
-        "data-testid": LOCALE_TESTID[locale],
-        "aria-pressed": String(locale === tr.locale),
-      },
+      { type: "button", lang: locale, "data-testid": LOCALE_TESTID[locale], "aria-pressed": String(locale === tr.locale) },
       tr.t(LOCALE_LABEL[locale]),
     );
     button.addEventListener("click", () => setLocale(locale));
@@ -57,43 +134,99 @@ function languageSwitch(tr: Translator): HTMLElement {
   return group;
 }
 
-function vaultCard(tr: Translator, view: StatusView): HTMLElement {
-  const card = el("section", {
-    class: `card state-${view.kind}`,
-    "data-testid": "vault-card",
-    "data-state": view.kind,
-    "aria-labelledby": "vault-heading",
-  });
-  card.append(el("h2", { id: "vault-heading", class: "card-heading" }, tr.t("vault.heading")));
-
-  const status = el("div", { class: "status", role: view.kind === "error" ? "alert" : "status" });
-  status.append(el("p", { class: "status-title", "data-testid": "vault-state" }, view.title));
-  if (view.detail) {
-    const detailAttrs: Record<string, string> = {
-      class: "status-detail",
-      "data-testid": view.kind === "error" ? "vault-error" : "vault-detail",
-    };
-    if (view.errorCode) detailAttrs["data-error-code"] = view.errorCode;
-    status.append(el("p", detailAttrs, view.detail));
+function navBar(tr: Translator): HTMLElement {
+  const me = unlockedAs();
+  const nav = el("nav", { class: "nav", "aria-label": tr.t("nav.label") });
+  const link = (route: Route, key: MessageKey, testid: string) => {
+    const current = state.route.name === route.name || (route.name === "cases" && state.route.name !== "about");
+    return el("a", { href: routeHash(route), "data-testid": testid, "aria-current": current ? "page" : undefined }, tr.t(key));
+  };
+  if (me && !state.recovery) nav.append(link({ name: "cases" }, "nav.cases", "nav-cases"));
+  nav.append(link({ name: "about" }, "nav.about", "nav-about"));
+  if (me) {
+    nav.append(el("span", { class: "who", "data-testid": "signed-in" }, tr.t("nav.signed_in", { name: me.name, role: roleName(me.role, tr) })));
+    const lockButton = el("button", { type: "button", class: "lock", "data-testid": "lock", title: tr.t("nav.lock_hint") }, tr.t("nav.lock"));
+    lockButton.addEventListener("click", () => void lock("command"));
+    nav.append(lockButton);
   }
-  card.append(status);
-
-  const facts = el("dl", { class: "facts" });
-  if (view.path !== undefined) {
-    facts.append(el("dt", {}, tr.t("vault.path")), el("dd", { class: "path", "data-testid": "vault-path" }, view.path));
-  }
-  for (const f of view.fields) {
-    facts.append(el("dt", {}, f.label), el("dd", { "data-testid": f.testid }, f.value));
-  }
-  if (facts.childElementCount > 0) card.append(facts);
-  if (view.codeLine) card.append(el("p", { class: "code-line", "data-testid": "vault-error-code" }, view.codeLine));
-  return card;
+  return nav;
 }
 
-function render(): void {
+function screenFor(ctx: Ctx): HTMLElement {
+  const o = state.outcome;
+  if (o === undefined || !o.ok) return vaultCard(ctx.tr, o);
+  if (state.recovery) {
+    return recoveryScreen(ctx, state.recovery.code, () => {
+      state.recovery = undefined;
+      navigate({ name: "cases" });
+    });
+  }
+  const route = state.route;
+  if (isPublic(route)) return aboutScreen(ctx);
+  switch (o.value.probe.state) {
+    case "missing":
+      return setupScreen(ctx);
+    case "locked":
+      return unlockScreen(ctx);
+    case "unlocked":
+      break;
+  }
+  switch (route.name) {
+    case "cases":
+      return casesScreen(ctx);
+    case "case":
+      return caseScreen(ctx, route.id);
+    case "session":
+      return sessionScreen(ctx, route.id);
+    case "record":
+      return recordScreen(ctx, route.sessionId);
+    case "about":
+      return aboutScreen(ctx);
+  }
+}
+
+/** Values typed into the current screen, kept across a language switch. */
+function formValues(root: HTMLElement): Map<string, string | boolean> {
+  const values = new Map<string, string | boolean>();
+  for (const c of root.querySelectorAll<HTMLInputElement | HTMLSelectElement>("main [name]")) {
+    values.set(c.name, c instanceof HTMLInputElement && c.type === "checkbox" ? c.checked : c.value);
+  }
+  return values;
+}
+
+function restoreValues(root: HTMLElement, values: Map<string, string | boolean>): void {
+  for (const c of root.querySelectorAll<HTMLInputElement | HTMLSelectElement>("main [name]")) {
+    const v = values.get(c.name);
+    if (typeof v === "boolean" && c instanceof HTMLInputElement) c.checked = v;
+    else if (typeof v === "string") c.value = v;
+  }
+}
+
+function render(keepValues = false): void {
   const tr = translator(state.locale);
   document.documentElement.lang = state.locale;
   document.title = tr.t("app.title");
+  const root = document.getElementById("app");
+  if (!root) return;
+
+  const ctx: Ctx = {
+    tr,
+    status: state.outcome?.ok ? state.outcome.value : { path: "", probe: { state: "missing" } },
+    navigate,
+    reload,
+    showRecovery(code, me) {
+      state.recovery = { code, me };
+      void reload();
+    },
+    lockedBecause: state.lockedBecause,
+    lastName: state.lastName,
+    idleMinutes: state.idleMinutes,
+    setIdleMinutes(minutes) {
+      state.idleMinutes = minutes;
+      saveIdleMinutes(storage(), minutes);
+      idle.setMinutes(minutes, Date.now());
+    },
+  };
 
   const header = el(
     "header",
@@ -104,15 +237,16 @@ function render(): void {
       el("h1", { "data-testid": "app-title" }, tr.t("app.title")),
       el("p", { class: "tagline" }, tr.t("app.tagline")),
     ),
-    languageSwitch(tr),
+    el("div", { class: "top-right" }, languageSwitch(tr), navBar(tr)),
   );
-  const main = el("main", { class: "content" }, vaultCard(tr, describeStatus(state.outcome, tr)));
+  const main = el("main", { class: "content", "data-screen": state.recovery ? "recovery" : state.route.name }, screenFor(ctx));
+  if (state.recovered && unlockedAs()) main.prepend(recoveredNotice(tr, state.recovered));
   const footer = el("footer", { class: "foot" }, tr.t("footer.offline"));
 
-  const root = document.getElementById("app");
-  if (!root) return;
+  const values = keepValues ? formValues(root) : undefined;
   const focusedTestId = document.activeElement?.getAttribute("data-testid");
   root.replaceChildren(header, main, footer);
+  if (values) restoreValues(root, values);
   // Keep keyboard focus on the language button that was just pressed.
   if (focusedTestId) root.querySelector<HTMLElement>(`[data-testid="${focusedTestId}"]`)?.focus();
 }
@@ -120,13 +254,40 @@ function render(): void {
 function setLocale(locale: Locale): void {
   state.locale = locale;
   saveLocale(storage(), locale);
-  render();
+  render(true);
+}
+
+function watchActivity(): void {
+  const touch = () => idle.touch(Date.now());
+  for (const type of ["keydown", "pointerdown", "pointermove", "wheel", "touchstart"]) {
+    window.addEventListener(type, touch, { passive: true, capture: true });
+  }
+  window.setInterval(() => {
+    // Never during a recording: the recorder owns the vault, and the child
+    // must not be interrupted by a lock screen.
+    if (unlockedAs() && state.route.name !== "record" && idle.due(Date.now())) void lock("idle");
+  }, 5_000);
+  window.addEventListener("keydown", (e) => {
+    if (isLockShortcut(e)) {
+      e.preventDefault();
+      void lock("command");
+    }
+  });
 }
 
 async function start(): Promise<void> {
+  window.addEventListener("hashchange", () => {
+    state.route = parseRoute(window.location.hash);
+    render();
+  });
+  watchActivity();
   render();
-  state.outcome = await vaultStatus();
-  render();
+  await onVaultLocked((reason) => {
+    state.lockedBecause = reason;
+    state.recovery = undefined;
+    if (unlockedAs()) void reload();
+  }).catch(() => undefined);
+  await reload();
 }
 
 void start();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { toCommandError, UI_ERROR_CODES, type CommandError, type Outcome, type VaultStatus } from "./api";
 import { ERROR_CATALOGS, format, translator } from "./i18n";
-import { describeStatus } from "./view";
+import { describeStatus, roleName } from "./view";
 
 const es = translator("es-MX");
 const en = translator("en");
@@ -83,5 +83,22 @@ describe("toCommandError", () => {
   });
   it("wraps a plain string", () => {
     expect(toCommandError("boom")).toEqual({ code: UI_ERROR_CODES.ipc, message: "boom", args: { message: "boom" } });
+  });
+});
+
+describe("describeStatus, unlocked", () => {
+  const unlocked: Outcome<VaultStatus> = {
+    ok: true,
+    value: {
+      path: "/v/vault.relato",
+      probe: { state: "unlocked", vault_id: "vault-1", format_version: 2, me: { name: "Ana", role: "interviewer", institution: "ODI" } },
+    },
+  };
+  it("says who it is open as, with the role translated", () => {
+    expect(describeStatus(unlocked, es)).toMatchObject({ kind: "unlocked", title: "Bóveda abierta", detail: "Abierta como Ana (Entrevista)." });
+    expect(describeStatus(unlocked, en).detail).toBe("Open as Ana (Interviewer).");
+  });
+  it("shows an unknown role by its identifier", () => {
+    expect(roleName("auditor", en)).toBe("auditor");
   });
 });

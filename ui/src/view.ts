@@ -1,9 +1,9 @@
 // Maps the vault status to what the start screen shows. Pure: no DOM.
 
 import { UI_ERROR_CODES, type CommandError, type Outcome, type VaultStatus } from "./api";
-import type { Translator } from "./i18n";
+import type { MessageKey, Translator } from "./i18n";
 
-export type StatusKind = "loading" | "missing" | "locked" | "error";
+export type StatusKind = "loading" | "missing" | "locked" | "unlocked" | "error";
 
 export interface Field {
   label: string;
@@ -33,6 +33,13 @@ export function errorMessage(error: CommandError, tr: Translator): string {
   }
   // Unknown codes fall back to the backend's English text rather than nothing.
   return tr.error(error.code, error.args, error.message);
+}
+
+/** A role identifier (`administrator`) as the UI names it. */
+export function roleName(role: string, tr: Translator): string {
+  const key = `role.${role}` as MessageKey;
+  const text = tr.t(key);
+  return text === key ? role : text;
 }
 
 export function describeStatus(outcome: Outcome<VaultStatus> | undefined, tr: Translator): StatusView {
@@ -66,6 +73,17 @@ export function describeStatus(outcome: Outcome<VaultStatus> | undefined, tr: Tr
         kind: "locked",
         title: tr.t("status.locked.title"),
         detail: tr.t("status.locked.detail"),
+        path,
+        fields: [
+          { label: tr.t("vault.id"), value: probe.vault_id, testid: "vault-id" },
+          { label: tr.t("vault.format"), value: String(probe.format_version), testid: "vault-format" },
+        ],
+      };
+    case "unlocked":
+      return {
+        kind: "unlocked",
+        title: tr.t("status.unlocked.title"),
+        detail: tr.t("status.unlocked.detail", { name: probe.me.name, role: roleName(probe.me.role, tr) }),
         path,
         fields: [
           { label: tr.t("vault.id"), value: probe.vault_id, testid: "vault-id" },

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { LatencyStats, formatElapsed, groupHash, isPhaseId, isVerdict, levelFraction, listeningAction } from "./capture";
+
+const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean; repeat: boolean }> = {}) => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  repeat: false,
+  ...mods,
+});
+
+describe("listening-mode keys", () => {
+  it("M is a marker, 1–4 are phases", () => {
+    expect(listeningAction(key("m"))).toEqual({ kind: "marker" });
+    expect(listeningAction(key("M"))).toEqual({ kind: "marker" });
+    expect(listeningAction(key("1"))).toEqual({ kind: "phase", number: 1 });
+    expect(listeningAction(key("4"))).toEqual({ kind: "phase", number: 4 });
+  });
+  it("everything else, modified keys and auto-repeat do nothing", () => {
+    for (const k of ["5", "0", "n", " ", "Enter", "Escape", "F1"]) expect(listeningAction(key(k))).toEqual({ kind: "none" });
+    expect(listeningAction(key("m", { ctrlKey: true }))).toEqual({ kind: "none" });
+    expect(listeningAction(key("2", { altKey: true }))).toEqual({ kind: "none" });
+    expect(listeningAction(key("m", { metaKey: true }))).toEqual({ kind: "none" });
+    expect(listeningAction(key("m", { repeat: true }))).toEqual({ kind: "none" });
+  });
+});
+
+describe("the timer", () => {
+  it("shows minutes and seconds, and hours once past one", () => {
+    expect(formatElapsed(0)).toBe("00:00");
+    expect(formatElapsed(9_999)).toBe("00:09");
+    expect(formatElapsed(61_000)).toBe("01:01");
+    expect(formatElapsed(3_599_999)).toBe("59:59");
+    expect(formatElapsed(3_723_000)).toBe("1:02:03");
+    expect(formatElapsed(-5)).toBe("00:00");
+  });
+});
+
+describe("the level bar", () => {
+  it("maps −60…0 dBFS onto 0…1 and clamps", () => {
+    expect(levelFraction(-96)).toBe(0);
+    expect(levelFraction(-60)).toBe(0);
+    expect(levelFraction(-30)).toBeCloseTo(0.5);
+    expect(levelFraction(0)).toBe(1);
+    expect(levelFraction(3)).toBe(1);
+    expect(levelFraction(Number.NaN)).toBe(0);
+  });
+});
+
+describe("identifiers", () => {
+  it("knows the phases and verdicts the backend sends", () => {
+    expect(isPhaseId("free_narrative")).toBe(true);
+    expect(isPhaseId("narrative")).toBe(false);
+    expect(isPhaseId(null)).toBe(false);
+    expect(isVerdict("clipping")).toBe(true);
+    expect(isVerdict("loud")).toBe(false);
+  });
+});
+
+describe("hash display", () => {
+  it("groups a SHA-256 in eights without changing it", () => {
+    const h = "a".repeat(8) + "b".repeat(8) + "c".repeat(48);
+    const grouped = groupHash(h);
+    expect(grouped.split(" ")).toHaveLength(8);
+    expect(grouped.replaceAll(" ", "")).toBe(h);
+  });
+});
+
+describe("latency stats", () => {
+  it("reports percentiles of what it was given", () => {
+    const s = new LatencyStats();
+    expect(Number.isNaN(s.percentile(50))).toBe(true);
+    for (let i = 1; i <= 100; i++) s.add(i);
+    s.add(-1);
+    s.add(Number.NaN);
+    expect(s.count).toBe(100);
+    expect(s.percentile(50)).toBe(50);
+    expect(s.percentile(95)).toBe(95);
+    expect(s.percentile(100)).toBe(100);
+  });
+});

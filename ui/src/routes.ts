@@ -1,0 +1,54 @@
+// Hash routes. Pure: parse and format, no DOM.
+//
+// The recording screens hang off `record`: "Before recording" (device,
+// level check) and "Listening mode" live behind screens/record.ts; add
+// sub-steps as new route names here and a case in main.ts's SCREENS.
+
+export type Route =
+  | { name: "cases" }
+  | { name: "case"; id: string }
+  | { name: "session"; id: string }
+  | { name: "record"; sessionId: string }
+  | { name: "about" };
+
+export const HOME: Route = { name: "cases" };
+
+const ID = "([A-Za-z0-9_-]+)";
+const PATTERNS: [RegExp, (m: RegExpMatchArray) => Route][] = [
+  [/^\/?$/, () => HOME],
+  [/^\/cases$/, () => ({ name: "cases" })],
+  [new RegExp(`^/cases/${ID}$`), (m) => ({ name: "case", id: m[1]! })],
+  [new RegExp(`^/sessions/${ID}$`), (m) => ({ name: "session", id: m[1]! })],
+  [new RegExp(`^/sessions/${ID}/record$`), (m) => ({ name: "record", sessionId: m[1]! })],
+  [/^\/about$/, () => ({ name: "about" })],
+];
+
+/** The route of a location hash (`#/cases/abc`); unknown hashes go home. */
+export function parseRoute(hash: string): Route {
+  const path = decodeURIComponent(hash.replace(/^#/, ""));
+  for (const [re, make] of PATTERNS) {
+    const m = path.match(re);
+    if (m) return make(m);
+  }
+  return HOME;
+}
+
+export function routeHash(route: Route): string {
+  switch (route.name) {
+    case "cases":
+      return "#/cases";
+    case "case":
+      return `#/cases/${encodeURIComponent(route.id)}`;
+    case "session":
+      return `#/sessions/${encodeURIComponent(route.id)}`;
+    case "record":
+      return `#/sessions/${encodeURIComponent(route.sessionId)}/record`;
+    case "about":
+      return "#/about";
+  }
+}
+
+/** Routes that need no unlocked vault. */
+export function isPublic(route: Route): boolean {
+  return route.name === "about";
+}
