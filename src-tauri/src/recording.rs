@@ -51,10 +51,13 @@ impl Inputs for SystemInputs {
     }
 }
 
-/// One input delivering the fake source's known signal in real time: for
-/// tests and for measuring the app without a microphone
-/// (`RELATO_FAKE_INPUT=1`).
-pub struct FakeInputs;
+/// One input delivering the fake source's known signal: for tests and for
+/// measuring the app without a microphone (`RELATO_FAKE_INPUT=1`; `=fast`
+/// delivers as fast as the recorder stores, to measure a long recording's
+/// memory in seconds).
+pub struct FakeInputs {
+    pub pace: Pace,
+}
 
 /// The fake input's name, as listed.
 pub const FAKE_INPUT: &str = "Relato test signal";
@@ -82,7 +85,7 @@ impl Inputs for FakeInputs {
     fn open(&self, name: Option<&str>) -> Result<Box<dyn Source>, CaptureError> {
         match name {
             None | Some(FAKE_INPUT) => {
-                Ok(Box::new(NamedFake(FakeSource { format: FAKE_FORMAT, pace: Pace::RealTime, total_frames: None })))
+                Ok(Box::new(NamedFake(FakeSource { format: FAKE_FORMAT, pace: self.pace, total_frames: None })))
             }
             Some(other) => Err(CaptureError::DeviceNotFound(other.to_owned())),
         }
@@ -203,8 +206,11 @@ impl RecordingService {
     /// The system's inputs, or the fake one when `RELATO_FAKE_INPUT` is set.
     /// Recordings are limited to three hours, with a warning ten minutes before.
     pub fn from_env() -> Self {
-        let inputs: Box<dyn Inputs> =
-            if std::env::var_os("RELATO_FAKE_INPUT").is_some_and(|v| !v.is_empty()) { Box::new(FakeInputs) } else { Box::new(SystemInputs) };
+        let inputs: Box<dyn Inputs> = match std::env::var("RELATO_FAKE_INPUT").as_deref() {
+            Ok("fast") => Box::new(FakeInputs { pace: Pace::Unthrottled }),
+            Ok(v) if !v.is_empty() => Box::new(FakeInputs { pace: Pace::RealTime }),
+            _ => Box::new(SystemInputs),
+        };
         let options = RecorderOptions {
             max_duration: Some(Duration::from_secs(3 * 3600)),
             warn_before: Duration::from_secs(600),
@@ -504,7 +510,7 @@ mod tests {
     }
 
     fn service() -> RecordingService {
-        RecordingService::new(Box::new(FakeInputs), RecorderOptions::default())
+        RecordingService::new(Box::new(FakeInputs { pace: Pace::RealTime }), RecorderOptions::default())
     }
 
     fn wait_until(mut condition: impl FnMut() -> bool) {

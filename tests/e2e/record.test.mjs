@@ -64,6 +64,12 @@ describe("recording a session with real audio", { skip: missing.length ? `needs 
     const caseId = relato(["case", "new", "--ref", "EXP-REC-1"]);
     sessionId = relato(["session", "new", "--case", caseId, "--child-code", "NNA-204", "--age", "9", "--language", "es"]);
 
+    // A recording whose recorder was killed (kill -9): the app recovers it at unlock.
+    const killed = spawn(CLI, ["record", "--session", sessionId, "--seconds", "60"], { env: { ...process.env, ...env }, stdio: "ignore" });
+    await sleep(3500);
+    killed.kill("SIGKILL");
+    await new Promise((r) => killed.on("exit", r));
+
     app = await launchApp(env);
     driver = app.driver;
   });
@@ -79,6 +85,14 @@ describe("recording a session with real audio", { skip: missing.length ? `needs 
     await driver.findElement(byId("passphrase-input")).sendKeys(PASS);
     await driver.findElement(byId("unlock-submit")).click();
     await waitVisible(driver, "case-list", 60_000);
+    // The killed recording was sealed as recovered, and the notice says what was kept.
+    const notice = await waitVisible(driver, "recovered-notice", 10_000);
+    const text = await notice.getText();
+    assert.match(text, /\b1\b/, text);
+    assert.match(text, /00:0[1-3]/, `a few seconds were kept: ${text}`);
+    await screenshot(driver, "29-recovered-notice-es");
+    await driver.findElement(byId("recovered-dismiss")).click();
+    await driver.wait(async () => (await driver.findElements(byId("recovered-notice"))).length === 0, 5000);
     await driver.executeScript(`window.location.hash = "#/sessions/${sessionId}/record";`);
     await waitVisible(driver, "before-recording", 30_000);
   });

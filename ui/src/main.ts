@@ -277,6 +277,8 @@ function watchActivity(): void {
 
 async function start(): Promise<void> {
   window.addEventListener("hashchange", () => {
+    // Leaving the recording screens closes the input check (not a recording).
+    if (state.route.name === "record" && !isRecordingActive()) void api.cancelCheck();
     state.route = parseRoute(window.location.hash);
     render();
   });

@@ -66,7 +66,6 @@ export function recordScreen(ctx: Ctx, sessionId: string): HTMLElement {
 
 function back(tr: Translator, sessionId: string): HTMLElement {
   const link = el("a", { href: `#/sessions/${encodeURIComponent(sessionId)}`, class: "back", "data-testid": "back-to-session" }, tr.t("record.back"));
-  link.addEventListener("click", () => void api.cancelCheck());
   return link;
 }
 
@@ -98,6 +97,8 @@ function beforeRecording(ctx: Ctx, sessionId: string, childCode: string, devices
     if (e) error.dataset.errorCode = e.code;
   };
   const chosen = () => devices.find((d) => d.name === select.value);
+  // The last test's audio, in memory only; released when replaced.
+  let testUrl: string | undefined;
   let quietSince: number | undefined;
   const describe = () => {
     const d = chosen();
@@ -141,7 +142,9 @@ function beforeRecording(ctx: Ctx, sessionId: string, childCode: string, devices
       const verdict = isVerdict(r.value.verdict) ? r.value.verdict : "silent";
       const audio = await api.testAudio();
       const player = el("audio", { controls: "", "data-testid": "record-playback" });
-      if (audio.ok) player.src = URL.createObjectURL(new Blob([base64Bytes(audio.value)], { type: "audio/wav" }));
+      if (testUrl) URL.revokeObjectURL(testUrl);
+      testUrl = audio.ok ? URL.createObjectURL(new Blob([base64Bytes(audio.value)], { type: "audio/wav" })) : undefined;
+      if (testUrl) player.src = testUrl;
       result.replaceChildren(
         el(
           "p",
