@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LatencyStats, formatElapsed, groupHash, isPhaseId, isVerdict, levelFraction, listeningAction } from "./capture";
+import { LatencyStats, formatElapsed, groupHash, isPhaseId, isVerdict, levelFraction, listeningAction, troubleOf } from "./capture";
 
 const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean; repeat: boolean }> = {}) => ({
   key: k,
@@ -78,5 +78,15 @@ describe("latency stats", () => {
     expect(s.percentile(50)).toBe(50);
     expect(s.percentile(95)).toBe(95);
     expect(s.percentile(100)).toBe(100);
+  });
+});
+
+describe("listening-mode banner", () => {
+  const s = (writer_failed: boolean, device_lost: boolean, max_duration_near: boolean) => ({ writer_failed, device_lost, max_duration_near });
+  it("says the most serious trouble first", () => {
+    expect(troubleOf(s(false, false, false))).toBe("");
+    expect(troubleOf(s(false, false, true))).toBe("duration");
+    expect(troubleOf(s(false, true, true))).toBe("device");
+    expect(troubleOf(s(true, true, true))).toBe("disk");
   });
 });

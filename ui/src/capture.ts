@@ -75,3 +75,13 @@ export class LatencyStats {
     return sorted[i]!;
   }
 }
+
+/** What a banner in listening mode must say, most serious first. */
+export type Trouble = "disk" | "device" | "duration" | "";
+
+export function troubleOf(s: { writer_failed: boolean; device_lost: boolean; max_duration_near: boolean }): Trouble {
+  if (s.writer_failed) return "disk";
+  if (s.device_lost) return "device";
+  if (s.max_duration_near) return "duration";
+  return "";
+}

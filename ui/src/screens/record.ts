@@ -10,7 +10,19 @@
 //    Stop asks for confirmation, then the sealed summary is shown.
 
 import { api, onCaptureStatus, type CommandError, type DeviceView, type LiveStatus, type RecordingSummary } from "../api";
-import { LatencyStats, PHASE_IDS, SILENCE_DBFS, formatElapsed, groupHash, isPhaseId, isVerdict, levelFraction, listeningAction } from "../capture";
+import {
+  LatencyStats,
+  PHASE_IDS,
+  SILENCE_DBFS,
+  formatElapsed,
+  groupHash,
+  isPhaseId,
+  isVerdict,
+  levelFraction,
+  listeningAction,
+  troubleOf,
+  type Trouble,
+} from "../capture";
 import { el } from "../dom";
 import type { MessageKey, Translator } from "../i18n";
 import { errorMessage } from "../view";
@@ -257,7 +269,7 @@ function listeningMode(ctx: Ctx, sessionId: string, device: string): HTMLElement
       phase.dataset.phase = id;
     }
   };
-  let lastTrouble = "";
+  let lastTrouble: Trouble = "";
   statusHandler = (s) => {
     if (s.mode !== "recording") return;
     timer.textContent = formatElapsed(s.elapsed_ms);
@@ -268,7 +280,7 @@ function listeningMode(ctx: Ctx, sessionId: string, device: string): HTMLElement
     showPhase(s.phase);
     markers = Number(s.markers);
     view.dataset.markers = String(markers);
-    const trouble = s.writer_failed ? "disk" : s.device_lost ? "device" : s.max_duration_near ? "duration" : "";
+    const trouble = troubleOf(s);
     if (trouble !== lastTrouble) {
       lastTrouble = trouble;
       showTrouble(ctx, banner, trouble);
@@ -324,14 +336,12 @@ function listeningMode(ctx: Ctx, sessionId: string, device: string): HTMLElement
   return view;
 }
 
-function showTrouble(ctx: Ctx, banner: HTMLElement, trouble: string): void {
+function showTrouble(ctx: Ctx, banner: HTMLElement, trouble: Trouble): void {
   const { tr } = ctx;
   banner.hidden = trouble === "";
   banner.dataset.trouble = trouble;
   if (trouble === "") return banner.replaceChildren();
-  const key = ({ disk: "listening.disk_full", device: "listening.device_lost", duration: "listening.duration_near" } as const)[
-    trouble as "disk" | "device" | "duration"
-  ];
+  const key = ({ disk: "listening.disk_full", device: "listening.device_lost", duration: "listening.duration_near" } as const)[trouble];
   banner.replaceChildren(el("p", {}, tr.t(key)));
   if (trouble === "device") {
     // Offer the other inputs; the recording continues on the chosen one.
