@@ -68,7 +68,7 @@ mod tests {
         for lang in ["es-MX", "en"] {
             let text = std::fs::read_to_string(root.join(format!("errors.{lang}.json"))).unwrap();
             let catalog: Map<String, Value> = serde_json::from_str(&text).unwrap();
-            for code in relato_vault::ERROR_CODES.iter().chain(relato_capture::CAPTURE_ERROR_CODES) {
+            for code in relato_vault::ERROR_CODES.iter().chain(relato_capture::CAPTURE_ERROR_CODES).chain(crate::recording::RECORDING_ERROR_CODES) {
                 assert!(catalog.contains_key(*code), "{lang} lacks {code}");
             }
         }

@@ -14,17 +14,20 @@
 //! thread and the writer share one core, as on a busy laptop.
 
 use std::hint::black_box;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use chacha20poly1305::aead::{AeadInPlace, KeyInit};
 use chacha20poly1305::ChaCha20Poly1305;
-use relato_capture::source::Running;
+use relato_capture::source::{Running, Worker};
 use relato_capture::{CaptureError, FakeSource, FeedHandle, Recorder, RecorderOptions, Source};
 use relato_vault::stream::{StreamCipher, CHUNK_MAX};
-use relato_vault::{AudioFormat, CaseFields, KdfParams, Language, NewSession, NewVault, SampleFormat, SessionFields, Vault};
+use relato_vault::{AudioFormat, SampleFormat};
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::vault_with_session;
 
 const FORMAT: AudioFormat = AudioFormat { sample_rate: 48_000, channels: 2, sample_format: SampleFormat::I16 };
 const ROUNDS: usize = 5;
@@ -36,18 +39,6 @@ struct Flood {
     seconds: u64,
 }
 
-struct Flooding {
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Running for Flooding {
-    fn stop(mut self: Box<Self>) {
-        self.stop.store(true, Ordering::Release);
-        self.thread.take().unwrap().join().unwrap();
-    }
-}
-
 impl Source for Flood {
     fn format(&self) -> AudioFormat {
         FORMAT
@@ -56,9 +47,7 @@ impl Source for Flood {
         "bench".into()
     }
     fn start(self: Box<Self>, feed: FeedHandle) -> Result<Box<dyn Running>, CaptureError> {
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
-        let thread = std::thread::spawn(move || {
+        Worker::spawn("bench-flood", move |stop| {
             // 10 ms blocks, as a device delivers them.
             let block = FORMAT.sample_rate as usize / 100 * FORMAT.frame_bytes();
             for _ in 0..self.seconds {
@@ -66,7 +55,7 @@ impl Source for Flood {
                     // A full ring means the writer is behind: wait as a device
                     // would, without spinning on the core the writer needs.
                     while feed.vacant_frames() < b.len() / FORMAT.frame_bytes() {
-                        if flag.load(Ordering::Acquire) {
+                        if stop.load(Ordering::Acquire) {
                             return;
                         }
                         std::thread::sleep(Duration::from_micros(500));
@@ -74,28 +63,8 @@ impl Source for Flood {
                     feed.push(b);
                 }
             }
-        });
-        Ok(Box::new(Flooding { stop, thread: Some(thread) }))
+        })
     }
-}
-
-fn vault_with_session(dir: &std::path::Path) -> (Vault, String) {
-    let kdf = KdfParams::insecure_fast();
-    let (v, _) = Vault::create(&dir.join("bench.relato"), NewVault { organisation: "Bench", admin_name: "B", admin_passphrase: "a benchmark passphrase", kdf })
-        .unwrap();
-    let case = v.create_case(CaseFields { reference: "B-1".into(), place: None, institution: None }).unwrap();
-    let fields = SessionFields {
-        child_code: "NNA-1".into(),
-        age_years: 9,
-        language: Language::Es,
-        interviewer: v.me().user_id.clone(),
-        persons_present: vec![],
-        protocol: None,
-        consent_reference: None,
-        location: None,
-    };
-    let session = v.create_session(NewSession { case_id: case.id, fields }).unwrap();
-    (v, session.id)
 }
 
 /// User + system CPU time of this process (all threads), from /proc.
@@ -125,9 +94,9 @@ fn record(second: &Arc<Vec<u8>>) -> (Duration, Duration) {
     elapsed
 }
 
-/// Raw ChaCha20-Poly1305 over the same bytes in 64 KiB chunks, in memory.
-fn raw_encrypt(second: &[u8]) -> Duration {
-    let raw = ChaCha20Poly1305::new((&[4u8; 32]).into());
+/// Times `seal(index, chunk buffer)` over the recording's bytes in 64 KiB
+/// chunks, in memory.
+fn time_chunks(second: &[u8], mut seal: impl FnMut(u64, &mut Vec<u8>)) -> Duration {
     let mut buf = Vec::with_capacity(CHUNK_MAX + 16);
     let t0 = Instant::now();
     let mut i = 0u64;
@@ -135,9 +104,7 @@ fn raw_encrypt(second: &[u8]) -> Duration {
         for chunk in second.chunks(CHUNK_MAX) {
             buf.clear();
             buf.extend_from_slice(chunk);
-            let mut n = [0u8; 12];
-            n[3..11].copy_from_slice(&i.to_be_bytes());
-            raw.encrypt_in_place(&n.into(), b"", &mut buf).unwrap();
+            seal(i, &mut buf);
             black_box(&buf);
             i += 1;
         }
@@ -145,22 +112,20 @@ fn raw_encrypt(second: &[u8]) -> Duration {
     t0.elapsed()
 }
 
+/// Raw ChaCha20-Poly1305 over the same bytes.
+fn raw_encrypt(second: &[u8]) -> Duration {
+    let raw = ChaCha20Poly1305::new((&[4u8; 32]).into());
+    time_chunks(second, |i, buf| {
+        let mut n = [0u8; 12];
+        n[3..11].copy_from_slice(&i.to_be_bytes());
+        raw.encrypt_in_place(&n.into(), b"", buf).unwrap();
+    })
+}
+
 /// Relato's stream cipher alone over the same bytes (no hashing, no storage).
 fn stream_encrypt(second: &[u8]) -> Duration {
     let cipher = StreamCipher::from_key_bytes([4; 32]);
-    let mut buf = Vec::with_capacity(CHUNK_MAX + 16);
-    let t0 = Instant::now();
-    let mut i = 0u64;
-    for _ in 0..RECORDED_SECONDS {
-        for chunk in second.chunks(CHUNK_MAX) {
-            buf.clear();
-            buf.extend_from_slice(chunk);
-            cipher.seal_in_place(i, false, &mut buf);
-            black_box(&buf);
-            i += 1;
-        }
-    }
-    t0.elapsed()
+    time_chunks(second, |i, buf| cipher.seal_in_place(i, false, buf))
 }
 
 /// The vault's durable stream write of the same bytes, committed once a

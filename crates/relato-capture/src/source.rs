@@ -63,15 +63,33 @@ impl FakeSource {
     }
 }
 
-struct FakeRunning {
+/// A source that delivers from a thread of its own until told to stop: the
+/// fake source, and the sources tests and benchmarks write.
+pub struct Worker {
     stop: Arc<AtomicBool>,
     thread: JoinHandle<()>,
 }
 
-impl Running for FakeRunning {
+impl Worker {
+    /// Runs `deliver` on a new thread; it should return soon after the
+    /// flag it is given becomes true.
+    pub fn spawn(name: &str, deliver: impl FnOnce(&AtomicBool) + Send + 'static) -> Result<Box<dyn Running>, CaptureError> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || deliver(&flag))
+            .map_err(|e| CaptureError::Io(e.to_string()))?;
+        Ok(Box::new(Worker { stop, thread }))
+    }
+}
+
+impl Running for Worker {
     fn stop(self: Box<Self>) {
         self.stop.store(true, Ordering::Release);
-        let _ = self.thread.join();
+        if let Err(panic) = self.thread.join() {
+            std::panic::resume_unwind(panic);
+        }
     }
 }
 
@@ -85,11 +103,7 @@ impl Source for FakeSource {
     }
 
     fn start(self: Box<Self>, feed: FeedHandle) -> Result<Box<dyn Running>, CaptureError> {
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
-        let thread = std::thread::Builder::new()
-            .name("relato-fake-source".into())
-            .spawn(move || {
+        Worker::spawn("relato-fake-source", move |flag| {
                 let block_frames = (self.format.sample_rate / 100).max(1) as u64;
                 let channels = self.format.channels as u64;
                 let mut next = 0u64;
@@ -121,8 +135,6 @@ impl Source for FakeSource {
                     feed.push(&block);
                     next += frames;
                 }
-            })
-            .map_err(|e| CaptureError::Io(e.to_string()))?;
-        Ok(Box::new(FakeRunning { stop, thread }))
+        })
     }
 }

@@ -2,12 +2,10 @@
 //! fills up, the maximum duration approaches. Each time, nothing captured is
 //! lost, the trouble is logged where it happened, and the caller is told.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::thread::JoinHandle;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use relato_capture::source::Running;
+use relato_capture::source::{Running, Worker};
 use relato_capture::{original, recovery, CaptureError, FakeSource, FeedHandle, Pace, Recorder, RecorderOptions, Source};
 use relato_vault::{AudioFormat, RecordingEventKind, RecordingState, SampleFormat, Vault};
 
@@ -22,18 +20,6 @@ struct UnpluggedAfter {
     frames: u64,
 }
 
-struct Unplugged {
-    thread: Option<JoinHandle<()>>,
-    stop: Arc<AtomicBool>,
-}
-
-impl Running for Unplugged {
-    fn stop(mut self: Box<Self>) {
-        self.stop.store(true, Ordering::Release);
-        self.thread.take().unwrap().join().unwrap();
-    }
-}
-
 impl Source for UnpluggedAfter {
     fn format(&self) -> AudioFormat {
         FORMAT
@@ -42,9 +28,7 @@ impl Source for UnpluggedAfter {
         "USB microphone".into()
     }
     fn start(self: Box<Self>, feed: FeedHandle) -> Result<Box<dyn Running>, CaptureError> {
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
-        let thread = std::thread::spawn(move || {
+        Worker::spawn("unplugged", move |stop| {
             let signal = FakeSource::expected(&FORMAT, self.frames);
             for block in signal.chunks(480 * FORMAT.frame_bytes()) {
                 while feed.vacant_frames() < block.len() / FORMAT.frame_bytes() {
@@ -53,11 +37,10 @@ impl Source for UnpluggedAfter {
                 feed.push(block);
             }
             feed.stream_error(true);
-            while !flag.load(Ordering::Acquire) {
+            while !stop.load(Ordering::Acquire) {
                 std::thread::sleep(Duration::from_millis(5));
             }
-        });
-        Ok(Box::new(Unplugged { thread: Some(thread), stop }))
+        })
     }
 }
 

@@ -2,12 +2,10 @@
 //! recording keeps only what was asked, plays back as WAV, and its verdict
 //! tells silence, weak input, clipping and good input apart.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::thread::JoinHandle;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use relato_capture::source::Running;
+use relato_capture::source::{Running, Worker};
 use relato_capture::{CaptureError, FakeSource, FeedHandle, Monitor, Pace, Source, Verdict};
 use relato_vault::{AudioFormat, SampleFormat};
 
@@ -18,18 +16,6 @@ struct Tone {
     amplitude: f32,
 }
 
-struct Playing {
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Running for Playing {
-    fn stop(mut self: Box<Self>) {
-        self.stop.store(true, Ordering::Release);
-        self.thread.take().unwrap().join().unwrap();
-    }
-}
-
 impl Source for Tone {
     fn format(&self) -> AudioFormat {
         FORMAT
@@ -38,12 +24,10 @@ impl Source for Tone {
         "tone".into()
     }
     fn start(self: Box<Self>, feed: FeedHandle) -> Result<Box<dyn Running>, CaptureError> {
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
-        let thread = std::thread::spawn(move || {
+        Worker::spawn("tone", move |stop| {
             let started = Instant::now();
             let mut next = 0u64;
-            while !flag.load(Ordering::Acquire) {
+            while !stop.load(Ordering::Acquire) {
                 let block: Vec<u8> = (next..next + 160)
                     .flat_map(|i| {
                         let t = i as f32 / FORMAT.sample_rate as f32;
@@ -57,8 +41,7 @@ impl Source for Tone {
                 feed.push(&block);
                 next += 160;
             }
-        });
-        Ok(Box::new(Playing { stop, thread: Some(thread) }))
+        })
     }
 }
 
