@@ -2,8 +2,10 @@
 //! TypeScript twin and a `listen` helper are in `ui/src/bindings.ts`),
 //! emitted through `tauri::Emitter` by `tauri_specta::Event::emit`.
 //!
-//! The recording screens add theirs here (level meter, elapsed time, device
-//! changes, recovery notices) and register them in `bindings::builder`.
+//! `VaultLocked` sends the window back to the unlock screen;
+//! `CaptureStatus` carries the level meter, elapsed time, phase, markers and
+//! trouble (device lost, disk full, maximum duration near) of the open input.
+//! A new event is registered in `bindings::builder`.
 
 use serde::{Deserialize, Serialize};
 use specta::Type;

@@ -356,7 +356,7 @@ describe("first run, cases and sessions, lock and unlock", () => {
     await driver.findElement(byId("session-record")).click();
     await waitVisible(driver, "record-screen");
     assert.match(await driver.getCurrentUrl(), /#\/sessions\/[^/]+\/record$/);
-    await screenshot(driver, "16-record-placeholder-es");
+    await screenshot(driver, "16-record-screen-es");
 
     await driver.findElement(byId("nav-cases")).click();
     await waitVisible(driver, "case-list");

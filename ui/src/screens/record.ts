@@ -153,7 +153,8 @@ function beforeRecording(ctx: Ctx, sessionId: string, childCode: string, devices
     } else {
       const verdict = isVerdict(r.value.verdict) ? r.value.verdict : "silent";
       const audio = await api.testAudio();
-      const player = el("audio", { controls: "", "data-testid": "record-playback" });
+      // No download entry: the test stays in memory.
+      const player = el("audio", { controls: "", controlslist: "nodownload", "data-testid": "record-playback" });
       if (testUrl) URL.revokeObjectURL(testUrl);
       testUrl = audio.ok ? URL.createObjectURL(new Blob([base64Bytes(audio.value)], { type: "audio/wav" })) : undefined;
       if (testUrl) player.src = testUrl;
