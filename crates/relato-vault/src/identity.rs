@@ -61,6 +61,11 @@ impl Role {
     pub(crate) fn may_read_cases(self) -> bool {
         !matches!(self, Role::Recovery)
     }
+
+    /// Transcribing and coding: reviewers, and those who record.
+    pub(crate) fn may_review(self) -> bool {
+        matches!(self, Role::Administrator | Role::Interviewer | Role::Reviewer)
+    }
 }
 
 impl fmt::Display for Role {

@@ -11,8 +11,9 @@
 //! - [`stream`]: age-style chunked STREAM encryption for large blobs.
 //! - [`identity`]: roles, Ed25519 keys, organisation certificates.
 //! - [`custody`]: hash-chained, signed JSON lines and their verifier.
-//! - [`Vault`]: the unlocked vault; users, cases, sessions and streams are
-//!   its methods, each write committed with the custody line that logs it.
+//! - [`Vault`]: the unlocked vault; users, cases, sessions, recordings,
+//!   transcripts and streams are its methods, each write committed with the
+//!   custody line that logs it.
 //!
 //! Architecture invariant: this crate knows nothing of Tauri, audio devices
 //! or any user interface; it is driven by the CLI and the desktop shell alike.
@@ -31,6 +32,7 @@ mod recovery;
 mod store;
 pub mod stream;
 mod streams;
+mod transcripts;
 mod users;
 mod vault;
 
@@ -48,6 +50,7 @@ pub use records::{Case, CaseFields, Language, PresentRole, Session, SessionField
 pub use recovery::RecoveryCode;
 pub use store::{VaultProbe, FORMAT_VERSION};
 pub use streams::{StreamInfo, StreamState, StreamWriter, MAX_PENDING_CHUNKS};
+pub use transcripts::TranscriptRevision;
 pub use users::UserInfo;
 pub use vault::{Me, NewVault, Vault};
 

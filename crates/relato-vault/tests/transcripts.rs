@@ -1,0 +1,96 @@
+//! Transcripts: every save is a new revision, logged with the hash of its
+//! text; earlier ones stay readable; only those who review may save; a
+//! vault of the previous format gains transcripts at its next unlock.
+
+mod common;
+
+use common::*;
+use relato_vault::{KdfParams, Role, VaultError};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+fn sha(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+#[test]
+fn every_save_is_a_logged_revision_and_none_is_lost() {
+    let f = Fixture::new();
+    let (v, _) = f.create();
+    let case = v.create_case(case_fields("EXP-T-1")).unwrap();
+    let session = new_session(&v, &case.id, "NNA-7");
+    assert_eq!(v.transcript(&session.id).unwrap(), None);
+
+    let first = json!({"segments": [{"start_ms": 0, "end_ms": 1200, "speaker": "interviewer", "text": "Cuéntame todo."}]});
+    let r1 = v.save_transcript(&session.id, &first, "[00:00.000] E: Cuéntame todo.", Some("import: entrevista.vtt")).unwrap();
+    assert_eq!((r1.rev, r1.sha256.as_str()), (1, sha("[00:00.000] E: Cuéntame todo.").as_str()));
+    assert_eq!(r1.author, v.me().user_id);
+    let second = json!({"segments": [{"start_ms": 0, "end_ms": 1200, "speaker": "interviewer", "text": "Cuéntame todo lo que pasó."}]});
+    let r2 = v.save_transcript(&session.id, &second, "[00:00.000] E: Cuéntame todo lo que pasó.", None).unwrap();
+    assert_eq!(r2.rev, 2);
+
+    v.lock();
+    let v = f.admin();
+    assert_eq!(v.transcript(&session.id).unwrap().unwrap(), r2, "the latest survives lock and unlock");
+    let all: Vec<_> = v.transcript_revisions(&session.id).unwrap().into_iter().map(Result::unwrap).collect();
+    assert_eq!(all, [r1.clone(), r2.clone()], "the first revision is kept");
+    assert_eq!(all[0].document, first);
+
+    // Custody: one line per save, naming the revision and its text's hash.
+    let lines: Vec<serde_json::Value> =
+        v.custody_lines(&case.id).unwrap().iter().map(|l| serde_json::from_str(&l.line).unwrap()).collect();
+    let saved: Vec<_> = lines.iter().filter(|l| l["event"] == "TRANSCRIPT_SAVED").collect();
+    assert_eq!(saved.len(), 2);
+    assert_eq!(saved[0]["objects"][0]["sha256"], r1.sha256.as_str());
+    assert_eq!(saved[0]["details"]["source"], "import: entrevista.vtt");
+    assert_eq!(saved[1]["details"]["rev"], 2);
+    v.verify_chain(&case.id).unwrap();
+
+    // Revisions are append-only in the file itself.
+    drop(v);
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    assert!(conn.execute("UPDATE transcript_revisions SET rev = 9 WHERE rev = 1", []).is_err());
+    assert!(conn.execute("DELETE FROM transcript_revisions", []).is_err());
+}
+
+#[test]
+fn reviewers_save_litigators_only_read() {
+    let f = Fixture::new();
+    let (admin, _) = f.create();
+    let case = admin.create_case(case_fields("EXP-T-2")).unwrap();
+    let session = new_session(&admin, &case.id, "NNA-8");
+    admin.save_transcript(&session.id, &json!({"segments": []}), "", None).unwrap();
+    admin.add_user("Rita Revisora", Role::Reviewer, "una frase de revisora larga", None, KdfParams::insecure_fast()).unwrap();
+    admin.add_user("Lia Litigante", Role::Litigator, "una frase de litigante larga", None, KdfParams::insecure_fast()).unwrap();
+    admin.lock();
+
+    let rita = relato_vault::Vault::unlock(&f.path, "Rita Revisora", "una frase de revisora larga").unwrap();
+    assert_eq!(rita.save_transcript(&session.id, &json!({"segments": []}), "R", None).unwrap().rev, 2);
+    rita.lock();
+    let lia = relato_vault::Vault::unlock(&f.path, "Lia Litigante", "una frase de litigante larga").unwrap();
+    let err = lia.save_transcript(&session.id, &json!({"segments": []}), "L", None).unwrap_err();
+    assert_eq!(err.code(), "auth.not_permitted", "{err}");
+    assert_eq!(lia.transcript(&session.id).unwrap().unwrap().rev, 2, "a litigator reads");
+    assert!(matches!(lia.transcript("sess-nothere"), Err(VaultError::RecordNotFound { .. })));
+}
+
+#[test]
+fn a_vault_of_the_previous_format_gains_transcripts_at_unlock() {
+    let f = Fixture::new();
+    let (v, _) = f.create();
+    let case = v.create_case(case_fields("EXP-T-3")).unwrap();
+    let session = new_session(&v, &case.id, "NNA-9");
+    drop(v);
+    // Make it a format-2 vault: no transcript table, user_version 2.
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    conn.execute_batch("DROP TABLE transcript_revisions; PRAGMA user_version = 2;").unwrap();
+    drop(conn);
+
+    let v = f.admin();
+    let r = v.save_transcript(&session.id, &json!({"segments": []}), "", None).unwrap();
+    assert_eq!(r.rev, 1);
+    drop(v);
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, relato_vault::FORMAT_VERSION);
+}
