@@ -20,6 +20,7 @@
 
 #![forbid(unsafe_code)]
 
+mod annotations;
 mod cases;
 pub mod crypto;
 pub mod custody;
@@ -38,6 +39,7 @@ mod vault;
 
 use std::path::{Path, PathBuf};
 
+pub use annotations::AnnotationRevision;
 pub use cases::NewSession;
 pub use custody::{ChainSummary, SignedLine, VAULT_CHAIN};
 pub use error::{CertificateFault, CustodyFault, Result, StreamFault, VaultError, ERROR_CODES, TRANSLATED_ARGS};

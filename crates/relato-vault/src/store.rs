@@ -28,7 +28,7 @@ const MIGRATIONS: &[&str] =
     &[
         include_str!("migrations/0001_initial.sql"),
         include_str!("migrations/0002_recordings.sql"),
-        include_str!("migrations/0003_transcripts.sql"),
+        include_str!("migrations/0003_review.sql"),
     ];
 
 /// An open vault file and the lock that makes this process its only writer.

@@ -1,6 +1,6 @@
-//! Transcripts: every save is a new revision, logged with the hash of its
-//! text; earlier ones stay readable; only those who review may save; a
-//! vault of the previous format gains transcripts at its next unlock.
+//! Transcripts and annotations: every save is a new revision, logged with
+//! the hash of what was stored; earlier ones stay readable; only those who
+//! review may save; a vault of the previous format gains them at unlock.
 
 mod common;
 
@@ -81,9 +81,9 @@ fn a_vault_of_the_previous_format_gains_transcripts_at_unlock() {
     let case = v.create_case(case_fields("EXP-T-3")).unwrap();
     let session = new_session(&v, &case.id, "NNA-9");
     drop(v);
-    // Make it a format-2 vault: no transcript table, user_version 2.
+    // Make it a format-2 vault: no review tables, user_version 2.
     let conn = rusqlite::Connection::open(&f.path).unwrap();
-    conn.execute_batch("DROP TABLE transcript_revisions; PRAGMA user_version = 2;").unwrap();
+    conn.execute_batch("DROP TABLE transcript_revisions; DROP TABLE annotation_revisions; PRAGMA user_version = 2;").unwrap();
     drop(conn);
 
     let v = f.admin();
@@ -93,4 +93,53 @@ fn a_vault_of_the_previous_format_gains_transcripts_at_unlock() {
     let conn = rusqlite::Connection::open(&f.path).unwrap();
     let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(version, relato_vault::FORMAT_VERSION);
+}
+
+#[test]
+fn annotations_are_versioned_deletions_included_and_logged() {
+    let f = Fixture::new();
+    let (v, _) = f.create();
+    let case = v.create_case(case_fields("EXP-A-1")).unwrap();
+    let session = new_session(&v, &case.id, "NNA-10");
+    let other = new_session(&v, &case.id, "NNA-11");
+    let camera = json!({"tier": "indicators", "start_ms": 4000, "end_ms": 9250, "code": "camera_or_recording_device"});
+    let a1 = v.save_annotation(&session.id, None, &camera).unwrap();
+    assert_eq!((a1.rev, a1.deleted), (1, false));
+    assert_eq!(a1.sha256, sha(&serde_json::to_string(&camera).unwrap()));
+    let note = json!({"tier": "notes", "start_ms": 4000, "end_ms": 9250, "code": "note", "note": "menciona una cámara"});
+    let n1 = v.save_annotation(&session.id, None, &note).unwrap();
+
+    let moved = json!({"tier": "indicators", "start_ms": 4100, "end_ms": 9250, "code": "camera_or_recording_device"});
+    let a2 = v.save_annotation(&session.id, Some(&a1.annotation_id), &moved).unwrap();
+    assert_eq!(a2.rev, 2);
+    let listed: Vec<_> = v.annotations(&session.id).unwrap().into_iter().map(Result::unwrap).collect();
+    assert_eq!(listed, [a2.clone(), n1.clone()], "latest revisions, in creation order");
+
+    let gone = v.delete_annotation(&session.id, &n1.annotation_id).unwrap();
+    assert!(gone.deleted && gone.rev == 2);
+    let listed: Vec<_> = v.annotations(&session.id).unwrap().into_iter().map(Result::unwrap).collect();
+    assert_eq!(listed, [a2.clone()], "a deleted annotation is no longer listed");
+    let history: Vec<_> = v.annotation_history(&session.id, &n1.annotation_id).unwrap().into_iter().map(Result::unwrap).collect();
+    assert_eq!(history[0].document, note, "but its history is kept");
+
+    // Another session does not see it, and cannot edit it.
+    assert!(v.annotations(&other.id).unwrap().is_empty());
+    assert!(matches!(v.save_annotation(&other.id, Some(&a1.annotation_id), &moved), Err(VaultError::RecordNotFound { .. })));
+
+    let events: Vec<String> = v
+        .custody_lines(&case.id)
+        .unwrap()
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(&l.line).unwrap()["event"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(events.iter().filter(|e| *e == "ANNOTATION_SAVED").count(), 3);
+    assert_eq!(events.iter().filter(|e| *e == "ANNOTATION_DELETED").count(), 1);
+    v.verify_chain(&case.id).unwrap();
+
+    // A row moved to another session in the file does not open there.
+    drop(v);
+    f.tamper(&format!("DROP TRIGGER annotation_revisions_append_only_u; UPDATE annotation_revisions SET session_id = '{}' WHERE annotation_id = '{}'", other.id, a1.annotation_id));
+    let v = f.admin();
+    let err = v.annotations(&other.id).unwrap().remove(0).unwrap_err();
+    assert_eq!(err.code(), "record.corrupt");
 }
