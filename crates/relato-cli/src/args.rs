@@ -64,6 +64,43 @@ pub enum Command {
     /// Originals (audio) of sessions
     #[command(subcommand)]
     Audio(AudioCommand),
+    /// Transcripts of sessions (every save is a logged revision)
+    #[command(subcommand)]
+    Transcript(TranscriptCommand),
+    /// The annotation tiers' controlled vocabularies
+    #[command(subcommand)]
+    Vocabulary(VocabularyCommand),
+    /// Add an annotation to a session (a logged revision)
+    Annotate {
+        #[arg(long = "session", value_name = "ID")]
+        session_id: String,
+        /// indicators, notes or prompt-type
+        #[arg(long, value_name = "TIER")]
+        tier: String,
+        /// Start of the span, in ms from the start of the recording
+        #[arg(long, value_name = "MS")]
+        start: u64,
+        /// End of the span, in ms (equal to --start for a point)
+        #[arg(long, value_name = "MS")]
+        end: u64,
+        /// A code of the tier, as `relato vocabulary list` shows it
+        #[arg(long, value_name = "CODE")]
+        code: String,
+        /// Free text (required on the notes tier)
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+        /// The transcript segment it belongs to (required on the prompt-type tier)
+        #[arg(long, value_name = "ID")]
+        segment: Option<String>,
+    },
+    /// Annotations of sessions
+    #[command(subcommand)]
+    Annotations(AnnotationsCommand),
+    /// The interview-quality figures of a session (times in ms, counts)
+    Quality {
+        #[arg(long = "session", value_name = "ID")]
+        session_id: String,
+    },
     /// List every audio input device with its formats, or test one
     Devices {
         #[command(subcommand)]
@@ -85,6 +122,38 @@ pub enum Command {
         /// Input device name as `relato devices` lists it [default: the system's default input]
         #[arg(long, value_name = "NAME")]
         device: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TranscriptCommand {
+    /// Save a WebVTT file (voices as <v Speaker>) as a new revision of the session's transcript
+    Import {
+        #[arg(long = "session", value_name = "ID")]
+        session_id: String,
+        file: PathBuf,
+    },
+    /// Show the session's transcript (the latest revision, or --rev N)
+    Show {
+        #[arg(long = "session", value_name = "ID")]
+        session_id: String,
+        #[arg(long, value_name = "N")]
+        rev: Option<u32>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum VocabularyCommand {
+    /// Every code of every tier with its Spanish and English label and definition
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AnnotationsCommand {
+    /// The session's annotations as they stand
+    List {
+        #[arg(long = "session", value_name = "ID")]
+        session_id: String,
     },
 }
 

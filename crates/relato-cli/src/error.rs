@@ -8,6 +8,8 @@ use serde_json::{Map, Value};
 pub enum CliError {
     Vault(VaultError),
     Capture(relato_capture::CaptureError),
+    /// A transcript or WebVTT file that breaks a rule (`review.*`).
+    Review(relato_review::ReviewError),
     /// A CLI-level problem: code in `assets/locales/cli.*.json` and its arguments.
     Cli { code: &'static str, args: Map<String, Value> },
     /// Some records or chains failed; the details were already printed.
@@ -28,6 +30,7 @@ impl CliError {
         match self {
             CliError::Vault(e) => e.code(),
             CliError::Capture(e) => e.code(),
+            CliError::Review(e) => e.code(),
             CliError::Cli { code, .. } | CliError::Partial { code, .. } => code,
         }
     }
@@ -36,6 +39,12 @@ impl CliError {
         match self {
             CliError::Vault(e) => e.args(),
             CliError::Capture(e) => e.args(),
+            CliError::Review(e) => {
+                let mut m = Map::new();
+                m.insert("line".into(), e.line().map_or_else(|| "?".into(), |l| l.to_string()).into());
+                m.insert("segment".into(), e.segment_id().unwrap_or("?").into());
+                m
+            }
             CliError::Cli { args, .. } => args.clone(),
             CliError::Partial { count, .. } => {
                 let mut m = Map::new();
@@ -68,6 +77,12 @@ impl CliError {
 impl From<VaultError> for CliError {
     fn from(e: VaultError) -> Self {
         CliError::Vault(e)
+    }
+}
+
+impl From<relato_review::ReviewError> for CliError {
+    fn from(e: relato_review::ReviewError) -> Self {
+        CliError::Review(e)
     }
 }
 

@@ -33,6 +33,8 @@ impl Lang {
 
 pub struct Catalog {
     messages: Map<String, Value>,
+    /// For texts that come in both languages from elsewhere (vocabularies).
+    pub lang: Lang,
 }
 
 impl Catalog {
@@ -50,7 +52,7 @@ impl Catalog {
         let mut messages: Map<String, Value> = serde_json::from_str(errors).expect("valid error catalog");
         let cli: Map<String, Value> = serde_json::from_str(cli).expect("valid CLI catalog");
         messages.extend(cli);
-        Catalog { messages }
+        Catalog { messages, lang }
     }
 
     /// The message for `key` with `{name}` placeholders filled from `args`.
@@ -108,7 +110,7 @@ mod tests {
         // "{name}" to the user; check both catalogs against the English keys.
         for lang in [Lang::EsMx, Lang::En] {
             let c = Catalog::new(lang);
-            for code in relato_vault::ERROR_CODES {
+            for code in relato_vault::ERROR_CODES.iter().chain(relato_review::ERROR_CODES) {
                 let msg = c.text(code);
                 assert_ne!(&msg, code, "{lang:?} lacks {code}");
             }

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, DevicesCommand};
+use crate::args::{AnnotationsCommand, Cli, Command, DevicesCommand, VocabularyCommand};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::i18n::{Catalog, Lang};
@@ -46,6 +46,14 @@ fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Session(c) => commands::sessions::run(ctx, c),
         Command::Log(c) => commands::log::run(ctx, c),
         Command::Audio(c) => commands::audio::run(ctx, c),
+        Command::Transcript(c) => commands::transcripts::run(ctx, c),
+        Command::Vocabulary(VocabularyCommand::List) => commands::annotations::vocabulary(ctx),
+        Command::Annotate { session_id, tier, start, end, code, note, segment } => {
+            let span = commands::annotations::Span { start_ms: start, end_ms: end };
+            commands::annotations::annotate(ctx, &session_id, &tier, span, &code, note, segment)
+        }
+        Command::Annotations(AnnotationsCommand::List { session_id }) => commands::annotations::list(ctx, &session_id),
+        Command::Quality { session_id } => commands::annotations::quality(ctx, &session_id),
         Command::Devices { action: None } => commands::record::devices(ctx),
         Command::Devices { action: Some(DevicesCommand::Test { device, seconds }) } => {
             commands::record::test_input(ctx, device.as_deref(), seconds)

@@ -363,3 +363,122 @@ fn a_recorded_session_shows_its_original_and_exports_it_with_the_recorded_hash()
     let again = env.as_irma(&["--json", "audio", "export", "--session", &session, "--out", out.to_str().unwrap()]);
     assert_eq!(json_code(&fails(&again, 1)), "capture.output_exists");
 }
+
+#[test]
+fn a_webvtt_transcript_is_imported_as_logged_revisions() {
+    let env = Env::new();
+    env.init();
+    let case = ok(&env.as_irma(&["case", "new", "--ref", "EXP-T"])).trim().to_owned();
+    let session = ok(&env.as_irma(&["session", "new", "--case", &case, "--child-code", "N-2", "--age", "8", "--language", "es"]))
+        .trim()
+        .to_owned();
+    let vtt = env.dir.path().join("entrevista.vtt");
+    std::fs::write(
+        &vtt,
+        "WEBVTT\n\n00:00.000 --> 00:03.500\n<v Entrevistadora>Cuéntame todo lo que pasó.\n\n\
+         00:04.000 --> 00:09.250\n<v Niña>Fuimos a la casa y había una cámara.\n",
+    )
+    .unwrap();
+    let saved = ok(&env.as_irma(&["--json", "transcript", "import", "--session", &session, vtt.to_str().unwrap()]));
+    let saved: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    assert_eq!(saved["rev"], 1);
+    assert_eq!(saved["source"], "import: entrevista.vtt");
+    let segments = saved["segments"].as_array().unwrap();
+    assert_eq!(segments.len(), 2);
+    assert_eq!((segments[0]["speaker"].as_str(), segments[1]["speaker"].as_str()), (Some("interviewer"), Some("child")));
+    assert_eq!((segments[1]["start_ms"].as_u64(), segments[1]["end_ms"].as_u64()), (Some(4_000), Some(9_250)));
+
+    // A second import is a second revision; show gives the latest, --rev 1 the first.
+    ok(&env.as_irma(&["transcript", "import", "--session", &session, vtt.to_str().unwrap()]));
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(&env.as_irma(&["--json", "transcript", "show", "--session", &session]))).unwrap();
+    assert_eq!(shown["rev"], 2);
+    assert_eq!(shown["sha256"], saved["sha256"], "the same text has the same hash");
+    let human = ok(&env.as_irma(&["transcript", "show", "--session", &session, "--rev", "1"]));
+    assert!(human.contains("había una cámara") && human.contains("0:00:04.000"), "{human}");
+
+    // Custody names each save with the hash of the text.
+    let log = ok(&env.as_irma(&["log", "show", "--case", &case]));
+    let saves: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["event"] == "TRANSCRIPT_SAVED")
+        .collect();
+    assert_eq!(saves.len(), 2);
+    assert_eq!(saves[0]["objects"][0]["sha256"], saved["sha256"]);
+
+    // A broken file names its line and stores nothing.
+    let bad = env.dir.path().join("mala.vtt");
+    std::fs::write(&bad, "WEBVTT\n\n00:00.000 --> 00:0x.500\n<v Niña>Hola\n").unwrap();
+    let err = fails(&env.as_irma(&["--json", "transcript", "import", "--session", &session, bad.to_str().unwrap()]), 1);
+    assert_eq!(json_code(&err), "review.vtt_bad_timestamp");
+    assert!(err.contains("\"line\":\"3\""), "{err}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(&env.as_irma(&["--json", "transcript", "show", "--session", &session]))).unwrap();
+    assert_eq!(shown["rev"], 2, "nothing was saved");
+}
+
+#[test]
+fn annotations_vocabulary_and_the_quality_figures() {
+    let env = Env::new();
+    env.init();
+    let vocabulary: serde_json::Value = serde_json::from_str(&ok(&env.as_irma(&["--json", "vocabulary", "list"]))).unwrap();
+    let camera = vocabulary.as_array().unwrap().iter().find(|c| c["code"] == "camera_or_recording_device").unwrap();
+    assert_eq!((camera["tier"].as_str(), camera["label_es"].as_str()), (Some("indicators"), Some("Cámara o dispositivo de grabación")));
+    assert!(camera["definition_en"].as_str().unwrap().contains("records"));
+
+    let case = ok(&env.as_irma(&["case", "new", "--ref", "EXP-Q"])).trim().to_owned();
+    let session = ok(&env.as_irma(&["session", "new", "--case", &case, "--child-code", "N-3", "--age", "9", "--language", "es"]))
+        .trim()
+        .to_owned();
+    let vtt = env.dir.path().join("q.vtt");
+    // Interviewer 0–2 s (invitation), child 2–12 s, interviewer 12–14 s (option-posing), child 14–16 s.
+    std::fs::write(
+        &vtt,
+        "WEBVTT\n\ns1\n00:00.000 --> 00:02.000\n<v Entrevistadora>Cuéntame todo lo que pasó.\n\n\
+         s2\n00:02.000 --> 00:12.000\n<v Niño>Fuimos a una casa grande y había una cámara en la mesa.\n\n\
+         s3\n00:12.000 --> 00:14.000\n<v Entrevistadora>¿Era de día o de noche?\n\n\
+         s4\n00:14.000 --> 00:16.000\n<v Niño>De noche.\n",
+    )
+    .unwrap();
+    ok(&env.as_irma(&["transcript", "import", "--session", &session, vtt.to_str().unwrap()]));
+    let annotate = |args: &[&str]| {
+        let mut all = vec!["--json", "annotate", "--session", session.as_str()];
+        all.extend_from_slice(args);
+        env.as_irma(&all)
+    };
+    let saved: serde_json::Value = serde_json::from_str(&ok(&annotate(&[
+        "--tier", "indicators", "--start", "2000", "--end", "12000", "--code", "camera_or_recording_device", "--note", "una cámara en la mesa",
+    ])))
+    .unwrap();
+    assert!(saved["id"].as_str().unwrap().starts_with("ann-"));
+    ok(&annotate(&["--tier", "prompt-type", "--start", "0", "--end", "2000", "--code", "invitation", "--segment", "s1"]));
+    ok(&annotate(&["--tier", "prompt-type", "--start", "12000", "--end", "14000", "--code", "option_posing", "--segment", "s3"]));
+
+    // Bad input says what is wrong and stores nothing.
+    assert_eq!(json_code(&fails(&annotate(&["--tier", "indicators", "--start", "0", "--end", "1", "--code", "invitation"]), 1)), "cli.unknown_code");
+    assert_eq!(json_code(&fails(&annotate(&["--tier", "colors", "--start", "0", "--end", "1", "--code", "x"]), 1)), "cli.unknown_tier");
+    assert_eq!(json_code(&fails(&annotate(&["--tier", "notes", "--start", "0", "--end", "1", "--code", "note"]), 1)), "cli.note_required");
+    assert_eq!(json_code(&fails(&annotate(&["--tier", "prompt-type", "--start", "0", "--end", "1", "--code", "directive", "--segment", "s9"]), 1)), "cli.unknown_segment");
+
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(&env.as_irma(&["--json", "annotations", "list", "--session", &session]))).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 3);
+    assert_eq!(listed[0]["note"], "una cámara en la mesa");
+
+    // The figures, by hand: child 10 s + 2 s, interviewer 2 s + 2 s; one
+    // invitation and one option-posing prompt, so half are invitations; the
+    // first leading prompt is at 12 s; the longest child narrative is s2.
+    let q: serde_json::Value = serde_json::from_str(&ok(&env.as_irma(&["--json", "quality", "--session", &session]))).unwrap();
+    assert_eq!(q["child"]["ms"], 12_000);
+    assert_eq!(q["interviewer"]["ms"], 4_000);
+    assert_eq!(q["invitation_share"]["invitations"], 1);
+    assert_eq!(q["invitation_share"]["prompts"], 2);
+    assert_eq!(q["invitation_share"]["share"], 0.5);
+    assert_eq!(q["first_option_posing_or_suggestive"]["time_ms"], 12_000);
+    assert_eq!(q["first_option_posing_or_suggestive"]["segment_id"], "s3");
+    assert_eq!(q["longest_child_narrative"]["ms"], 10_000);
+
+    let log = ok(&env.as_irma(&["log", "show", "--case", &case]));
+    assert_eq!(log.matches("\"ANNOTATION_SAVED\"").count(), 3);
+}

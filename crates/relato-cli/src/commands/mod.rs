@@ -1,10 +1,12 @@
 //! One module per subject; each function unlocks, calls the vault, prints.
 
+pub mod annotations;
 pub mod audio;
 pub mod cases;
 pub mod log;
 pub mod record;
 pub mod sessions;
+pub mod transcripts;
 pub mod users;
 pub mod vault;
 

@@ -1,0 +1,155 @@
+//! The review crate's error type.
+//!
+//! Like the vault's errors, every variant has a stable [`ReviewError::code`]
+//! (`review.vtt_bad_timestamp`, …) that front ends translate, and the
+//! `Display` text is the English fallback. Errors found while reading a
+//! WebVTT file carry the 1-based line number ([`ReviewError::line`]); errors
+//! found in a transcript being edited carry the segment id instead.
+
+/// Every code [`ReviewError::code`] can return, for catalogs and their tests.
+pub const ERROR_CODES: &[&str] = &[
+    "review.vtt_missing_header",
+    "review.vtt_bad_timestamp",
+    "review.vtt_missing_timing",
+    "review.vtt_several_voices",
+    "review.segment_empty_id",
+    "review.segment_duplicate_id",
+    "review.segment_end_before_start",
+    "review.segment_out_of_order",
+    "review.segment_overlap_unmarked",
+    "review.segment_overlap_same_speaker",
+    "review.segment_overlap_flag_stale",
+];
+
+/// Something wrong with a transcript or with a WebVTT file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReviewError {
+    /// The file does not start with `WEBVTT`.
+    #[error("line {line}: not a WebVTT file (the first line must be \"WEBVTT\")")]
+    VttMissingHeader { line: usize },
+    /// A cue time is not `hh:mm:ss.mmm` or `mm:ss.mmm`.
+    #[error("line {line}: bad cue time {found:?} (expected hh:mm:ss.mmm or mm:ss.mmm)")]
+    VttBadTimestamp { line: usize, found: String },
+    /// A cue identifier is not followed by a timing line.
+    #[error("line {line}: a cue identifier must be followed by \"start --> end\"")]
+    VttMissingTiming { line: usize },
+    /// One cue holds the words of two different voices.
+    #[error("line {line}: one cue has two voices; split it into one cue per speaker")]
+    VttSeveralVoices { line: usize },
+    /// A segment has an empty id.
+    #[error("segment {index} has no id")]
+    SegmentEmptyId { index: usize, line: Option<usize> },
+    /// Two segments share an id.
+    #[error("two segments have the id {id:?}")]
+    SegmentDuplicateId { id: String, line: Option<usize> },
+    /// A segment ends before it starts.
+    #[error("segment {id:?} ends before it starts")]
+    SegmentEndBeforeStart { id: String, line: Option<usize> },
+    /// A segment starts before the one listed before it.
+    #[error("segment {id:?} starts before the segment listed before it")]
+    SegmentOutOfOrder { id: String, line: Option<usize> },
+    /// A segment overlaps an earlier one without being marked as overlapping.
+    #[error("segment {id:?} overlaps segment {other:?} but is not marked as overlapping speech")]
+    SegmentOverlapUnmarked { id: String, other: String, line: Option<usize> },
+    /// A speaker overlaps their own earlier segment.
+    #[error("segment {id:?} overlaps {other:?} of the same speaker")]
+    SegmentOverlapSameSpeaker { id: String, other: String, line: Option<usize> },
+    /// A segment is marked as overlapping but overlaps nothing.
+    #[error("segment {id:?} is marked as overlapping speech but overlaps no earlier segment")]
+    SegmentOverlapFlagStale { id: String, line: Option<usize> },
+}
+
+impl ReviewError {
+    /// The stable identifier, one of [`ERROR_CODES`].
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::VttMissingHeader { .. } => "review.vtt_missing_header",
+            Self::VttBadTimestamp { .. } => "review.vtt_bad_timestamp",
+            Self::VttMissingTiming { .. } => "review.vtt_missing_timing",
+            Self::VttSeveralVoices { .. } => "review.vtt_several_voices",
+            Self::SegmentEmptyId { .. } => "review.segment_empty_id",
+            Self::SegmentDuplicateId { .. } => "review.segment_duplicate_id",
+            Self::SegmentEndBeforeStart { .. } => "review.segment_end_before_start",
+            Self::SegmentOutOfOrder { .. } => "review.segment_out_of_order",
+            Self::SegmentOverlapUnmarked { .. } => "review.segment_overlap_unmarked",
+            Self::SegmentOverlapSameSpeaker { .. } => "review.segment_overlap_same_speaker",
+            Self::SegmentOverlapFlagStale { .. } => "review.segment_overlap_flag_stale",
+        }
+    }
+
+    /// The 1-based line of the WebVTT file the error is about, if it came
+    /// from a file.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Self::VttMissingHeader { line }
+            | Self::VttBadTimestamp { line, .. }
+            | Self::VttMissingTiming { line }
+            | Self::VttSeveralVoices { line } => Some(*line),
+            Self::SegmentEmptyId { line, .. }
+            | Self::SegmentDuplicateId { line, .. }
+            | Self::SegmentEndBeforeStart { line, .. }
+            | Self::SegmentOutOfOrder { line, .. }
+            | Self::SegmentOverlapUnmarked { line, .. }
+            | Self::SegmentOverlapSameSpeaker { line, .. }
+            | Self::SegmentOverlapFlagStale { line, .. } => *line,
+        }
+    }
+
+    /// The id of the segment the error is about, when there is one.
+    pub fn segment_id(&self) -> Option<&str> {
+        match self {
+            Self::SegmentDuplicateId { id, .. }
+            | Self::SegmentEndBeforeStart { id, .. }
+            | Self::SegmentOutOfOrder { id, .. }
+            | Self::SegmentOverlapUnmarked { id, .. }
+            | Self::SegmentOverlapSameSpeaker { id, .. }
+            | Self::SegmentOverlapFlagStale { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The same error, located at line `line` of a WebVTT file.
+    pub(crate) fn at_line(mut self, at: usize) -> Self {
+        match &mut self {
+            Self::SegmentEmptyId { line, .. }
+            | Self::SegmentDuplicateId { line, .. }
+            | Self::SegmentEndBeforeStart { line, .. }
+            | Self::SegmentOutOfOrder { line, .. }
+            | Self::SegmentOverlapUnmarked { line, .. }
+            | Self::SegmentOverlapSameSpeaker { line, .. }
+            | Self::SegmentOverlapFlagStale { line, .. } => *line = Some(at),
+            _ => {}
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_listed_and_lines_reported() {
+        let samples = [
+            ReviewError::VttMissingHeader { line: 1 },
+            ReviewError::VttBadTimestamp { line: 4, found: "1:2".into() },
+            ReviewError::VttMissingTiming { line: 3 },
+            ReviewError::VttSeveralVoices { line: 9 },
+            ReviewError::SegmentEmptyId { index: 0, line: None },
+            ReviewError::SegmentDuplicateId { id: "a".into(), line: None },
+            ReviewError::SegmentEndBeforeStart { id: "a".into(), line: None },
+            ReviewError::SegmentOutOfOrder { id: "a".into(), line: None },
+            ReviewError::SegmentOverlapUnmarked { id: "a".into(), other: "b".into(), line: None },
+            ReviewError::SegmentOverlapSameSpeaker { id: "a".into(), other: "b".into(), line: None },
+            ReviewError::SegmentOverlapFlagStale { id: "a".into(), line: None },
+        ];
+        let codes: Vec<_> = samples.iter().map(ReviewError::code).collect();
+        assert_eq!(codes, ERROR_CODES);
+        assert_eq!(samples[1].line(), Some(4));
+        assert_eq!(samples[5].line(), None);
+        assert_eq!(samples[5].clone().at_line(12).line(), Some(12));
+        assert_eq!(samples[5].segment_id(), Some("a"));
+        assert!(samples[1].to_string().contains("line 4"));
+    }
+}
