@@ -9,7 +9,7 @@ use tauri_specta::{collect_commands, collect_events, Builder};
 use crate::{capture_commands, commands};
 use crate::downloads::DownloadFinished;
 use crate::dto::Limits;
-use crate::events::{CaptureStatus, VaultLocked};
+use crate::events::{CaptureStatus, CloseRefused, VaultLocked};
 
 /// Where the generated bindings live, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
@@ -41,7 +41,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             capture_commands::stop_recording,
             capture_commands::recovered_recordings,
         ])
-        .events(collect_events![VaultLocked, DownloadFinished, CaptureStatus])
+        .events(collect_events![VaultLocked, DownloadFinished, CaptureStatus, CloseRefused])
         .constant("LIMITS", Limits::of_vault())
 }
 

@@ -39,21 +39,29 @@ pub async fn list_devices(recording: State<'_, RecordingService>) -> Result<Vec<
 /// Opens an input for the live meter and a 5-second test in memory.
 #[tauri::command]
 #[specta::specta]
-pub async fn start_check(recording: State<'_, RecordingService>, device: Option<String>) -> Result<(), CommandError> {
+pub async fn start_check(
+    vault: State<'_, VaultService>,
+    recording: State<'_, RecordingService>,
+    device: Option<String>,
+) -> Result<(), CommandError> {
+    vault.with_vault(|_| Ok(()))?;
     recording.start_check(device.as_deref())
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn finish_check(recording: State<'_, RecordingService>) -> Result<CheckResult, CommandError> {
+pub async fn finish_check(vault: State<'_, VaultService>, recording: State<'_, RecordingService>) -> Result<CheckResult, CommandError> {
+    vault.with_vault(|_| Ok(()))?;
     recording.finish_check()
 }
 
 /// The test as a base64 WAV, for playback from memory (a `blob:` URL).
+/// Like the check, only while the vault is unlocked.
 #[tauri::command]
 #[specta::specta]
-pub async fn test_audio(recording: State<'_, RecordingService>) -> Result<String, CommandError> {
+pub async fn test_audio(vault: State<'_, VaultService>, recording: State<'_, RecordingService>) -> Result<String, CommandError> {
     use base64::Engine;
+    vault.with_vault(|_| Ok(()))?;
     let wav = zeroize::Zeroizing::new(recording.test_audio()?);
     Ok(base64::engine::general_purpose::STANDARD.encode(&*wav))
 }

@@ -50,7 +50,14 @@ pub async fn unlock_vault(
 /// Drops the unlocked vault and tells the window.
 #[tauri::command]
 #[specta::specta]
-pub async fn lock_vault(app: AppHandle, vault: State<'_, VaultService>, reason: LockReason) -> Result<bool, CommandError> {
+pub async fn lock_vault(
+    app: AppHandle,
+    vault: State<'_, VaultService>,
+    recording: State<'_, RecordingService>,
+    reason: LockReason,
+) -> Result<bool, CommandError> {
+    // The input check closes with the vault, and its test audio is wiped.
+    recording.cancel_check();
     let was_open = vault.lock();
     if was_open {
         // The window already knows if it asked; other listeners may not.

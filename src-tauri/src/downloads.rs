@@ -27,10 +27,13 @@ pub enum SaveFolder {
     Home,
 }
 
-/// Only blobs made by the page itself; a blob URL can be minted only by
-/// the page's scripts, which the CSP limits to the app's own.
-pub fn allowed(url: &str) -> bool {
-    url.starts_with("blob:")
+/// Only blobs made by the page itself (a blob URL can be minted only by
+/// the page's scripts, which the CSP limits to the app's own), and only
+/// text files: the recovery code. Anything else — above all the input
+/// test's audio, which a media element's menu could offer to save — is
+/// refused, so no recording reaches the disk this way.
+pub fn allowed(url: &str, suggested: &Path) -> bool {
+    url.starts_with("blob:") && suggested.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt"))
 }
 
 /// The file to write: `suggested`'s name in the downloads folder if it
@@ -72,7 +75,7 @@ pub fn handle<R: Runtime>(webview: Webview<R>, event: DownloadEvent<'_>) -> bool
     let home = paths.home_dir().ok();
     match event {
         DownloadEvent::Requested { url, destination: dest } => {
-            if !allowed(url.as_str()) {
+            if !allowed(url.as_str(), dest) {
                 return false;
             }
             match destination(dest, downloads.as_deref(), home.as_deref()) {
@@ -101,10 +104,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_blobs_are_allowed() {
-        assert!(allowed("blob:tauri://localhost/3f0c-…"));
+    fn only_text_blobs_are_allowed() {
+        let txt = Path::new("/x/relato-recovery-code.txt");
+        assert!(allowed("blob:tauri://localhost/3f0c-…", txt));
         for url in ["https://example.org/x", "tauri://localhost/index.html", "data:text/plain,x", "file:///etc/passwd"] {
-            assert!(!allowed(url), "{url}");
+            assert!(!allowed(url, txt), "{url}");
+        }
+        for name in ["/x/3f0c-aa", "/x/prueba.wav", "/x/audio"] {
+            assert!(!allowed("blob:tauri://localhost/3f0c-…", Path::new(name)), "{name}: audio never leaves this way");
         }
     }
 

@@ -27,3 +27,8 @@ pub struct CaptureStatus {
     /// the meter's latency from it.
     pub sent_at_ms: f64,
 }
+
+/// The window was asked to close while a recording runs; it stays open
+/// until the recording is stopped and sealed.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
+pub struct CloseRefused {}

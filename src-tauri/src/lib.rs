@@ -14,6 +14,8 @@ pub mod events;
 pub mod recording;
 pub mod service;
 
+use tauri::Manager;
+
 pub use error::CommandError;
 pub use recording::RecordingService;
 pub use service::VaultService;
@@ -25,6 +27,16 @@ pub fn run() {
         .manage(VaultService::from_env())
         .manage(RecordingService::from_env())
         .invoke_handler(specta.invoke_handler())
+        // Closing the window must not cut a recording short: it stays open
+        // until the interviewer stops, and the recording is sealed.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if window.state::<RecordingService>().is_recording() {
+                    api.prevent_close();
+                    let _ = tauri_specta::Event::emit(&events::CloseRefused {}, window.app_handle());
+                }
+            }
+        })
         .setup(move |app| {
             specta.mount_events(app);
             // The window is built here rather than from the config alone

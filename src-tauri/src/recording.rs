@@ -52,7 +52,8 @@ impl Inputs for SystemInputs {
 }
 
 /// One input delivering the fake source's known signal: for tests and for
-/// measuring the app without a microphone (`RELATO_FAKE_INPUT=1`; `=fast`
+/// measuring the app without a microphone (`RELATO_FAKE_INPUT=1` in debug
+/// builds; `=fast`
 /// delivers as fast as the recorder stores, to measure a long recording's
 /// memory in seconds).
 pub struct FakeInputs {
@@ -117,6 +118,8 @@ pub struct LiveStatus {
     /// `checking` or `recording`.
     pub mode: String,
     pub device: String,
+    /// The session being recorded (none while checking).
+    pub session_id: Option<String>,
     pub elapsed_ms: u64,
     pub committed_ms: u64,
     /// Peak and RMS of the last 50 ms, in dBFS (−96 is silence).
@@ -172,7 +175,7 @@ enum State {
     Idle,
     Checking(Monitor),
     Checked(TestRecording),
-    Recording { recorder: Recorder, device: String },
+    Recording { recorder: Recorder, device: String, session_id: String },
     /// Between taking the recorder out and its seal.
     Stopping,
 }
@@ -207,9 +210,11 @@ impl RecordingService {
     /// The system's inputs, or the fake one when `RELATO_FAKE_INPUT` is set.
     /// Recordings are limited to three hours, with a warning ten minutes before.
     pub fn from_env() -> Self {
-        let inputs: Box<dyn Inputs> = match std::env::var("RELATO_FAKE_INPUT").as_deref() {
-            Ok("fast") => Box::new(FakeInputs { pace: Pace::Unthrottled }),
-            Ok(v) if !v.is_empty() => Box::new(FakeInputs { pace: Pace::RealTime }),
+        // A fake input could be sealed as an original: debug builds only.
+        let fake = if cfg!(debug_assertions) { std::env::var("RELATO_FAKE_INPUT").ok() } else { None };
+        let inputs: Box<dyn Inputs> = match fake.as_deref() {
+            Some("fast") => Box::new(FakeInputs { pace: Pace::Unthrottled }),
+            Some(v) if !v.is_empty() => Box::new(FakeInputs { pace: Pace::RealTime }),
             _ => Box::new(SystemInputs),
         };
         let options = RecorderOptions {
@@ -250,21 +255,31 @@ impl RecordingService {
     /// Opens `device` (or the default) with a live meter and starts keeping
     /// a test of [`TEST_SECONDS`] in memory. Replaces an earlier check.
     pub fn start_check(&self, device: Option<&str>) -> Result<(), CommandError> {
+        // The earlier check releases the input before it is opened again;
+        // closing it waits for the device, so not under the state lock.
+        drop(self.take_check()?);
+        let monitor = Monitor::start(self.inputs.open(device)?, Duration::from_secs(TEST_SECONDS))?;
         let mut state = self.guard();
         if matches!(*state, State::Recording { .. } | State::Stopping) {
             return Err(busy());
         }
-        // The earlier check releases the input before it is opened again.
-        *state = State::Idle;
-        let monitor = Monitor::start(self.inputs.open(device)?, Duration::from_secs(TEST_SECONDS))?;
         *state = State::Checking(monitor);
         Ok(())
     }
 
+    /// Takes an open check (or kept test) out of the state, leaving it idle;
+    /// refuses while recording.
+    fn take_check(&self) -> Result<State, CommandError> {
+        let mut state = self.guard();
+        match *state {
+            State::Recording { .. } | State::Stopping => Err(busy()),
+            _ => Ok(std::mem::replace(&mut *state, State::Idle)),
+        }
+    }
+
     /// Ends the check and says what it heard; the test stays in memory for playback.
     pub fn finish_check(&self) -> Result<CheckResult, CommandError> {
-        let mut state = self.guard();
-        let State::Checking(monitor) = std::mem::replace(&mut *state, State::Idle) else {
+        let State::Checking(monitor) = self.take_check()? else {
             return Err(CommandError::new("app.no_check", "no input check is running"));
         };
         let test = monitor.stop();
@@ -283,7 +298,10 @@ impl RecordingService {
             rms_dbfs: test.overall.rms_db(),
             duration_ms: test.duration_ms(),
         };
-        *state = State::Checked(test);
+        let mut state = self.guard();
+        if matches!(*state, State::Idle) {
+            *state = State::Checked(test);
+        }
         Ok(result)
     }
 
@@ -297,20 +315,18 @@ impl RecordingService {
 
     /// Closes the input and forgets the test (its samples are wiped).
     pub fn cancel_check(&self) {
-        let mut state = self.guard();
-        if matches!(*state, State::Checking(_) | State::Checked(_)) {
-            *state = State::Idle;
-        }
+        // Dropped after the guard: closing the input may wait for the device.
+        let _closed = self.take_check();
     }
 
     /// Starts recording `session_id` from `device`; the vault goes to the
     /// recorder until [`RecordingService::stop`].
     pub fn start(&self, vaults: &VaultService, session_id: &str, device: Option<&str>) -> Result<RecordingStarted, CommandError> {
+        drop(self.take_check()?);
         let mut state = self.guard();
-        if matches!(*state, State::Recording { .. } | State::Stopping) {
+        if !matches!(*state, State::Idle) {
             return Err(busy());
         }
-        *state = State::Idle;
         let source = self.inputs.open(device)?;
         let device = source.name();
         let format = device::describe(&source.format());
@@ -318,7 +334,7 @@ impl RecordingService {
         match Recorder::start(vault, session_id, source, self.options.clone()) {
             Ok(recorder) => {
                 let started = RecordingStarted { recording_id: recorder.recording_id().to_owned(), device: device.clone(), format };
-                *state = State::Recording { recorder, device };
+                *state = State::Recording { recorder, device, session_id: session_id.to_owned() };
                 Ok(started)
             }
             Err((vault, e)) => {
@@ -331,7 +347,7 @@ impl RecordingService {
     /// What the screens show now, if an input is open. Never waits for a seal.
     pub fn status(&self) -> Option<LiveStatus> {
         let state = self.guard();
-        let (mode, device, status) = match &*state {
+        let (mode, device, session_id, status) = match &*state {
             State::Checking(monitor) => {
                 let level = monitor.level();
                 let status = relato_capture::Status {
@@ -346,14 +362,15 @@ impl RecordingService {
                     max_duration_near: false,
                     paused: false,
                 };
-                ("checking", monitor.device().to_owned(), status)
+                ("checking", monitor.device().to_owned(), None, status)
             }
-            State::Recording { recorder, device } => ("recording", device.clone(), recorder.status()),
+            State::Recording { recorder, device, session_id } => ("recording", device.clone(), Some(session_id.clone()), recorder.status()),
             _ => return None,
         };
         Some(LiveStatus {
             mode: mode.into(),
             device,
+            session_id,
             elapsed_ms: status.elapsed_ms,
             committed_ms: status.committed_ms,
             peak_dbfs: status.level.peak_db(),
@@ -373,7 +390,7 @@ impl RecordingService {
 
     fn with_recorder<T>(&self, f: impl FnOnce(&mut Recorder, &mut String) -> Result<T, CommandError>) -> Result<T, CommandError> {
         match &mut *self.guard() {
-            State::Recording { recorder, device } => f(recorder, device),
+            State::Recording { recorder, device, .. } => f(recorder, device),
             _ => Err(CommandError::new("app.not_recording", "nothing is being recorded")),
         }
     }
@@ -412,7 +429,7 @@ impl RecordingService {
         let (recorder, device) = {
             let mut state = self.guard();
             match std::mem::replace(&mut *state, State::Stopping) {
-                State::Recording { recorder, device } => (recorder, device),
+                State::Recording { recorder, device, .. } => (recorder, device),
                 other => {
                     *state = other;
                     return Err(CommandError::new("app.not_recording", "nothing is being recorded"));

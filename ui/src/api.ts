@@ -108,6 +108,12 @@ export const api = {
   recoveredRecordings: () => call(() => commands.recoveredRecordings()),
 };
 
+/** Calls `handler` when the window refused to close during a recording. */
+export async function onCloseRefused(handler: () => void): Promise<void> {
+  if (!hasBackend()) return;
+  await events.closeRefused.listen(() => handler());
+}
+
 /** Calls `handler` with every capture status the backend sends (about 20 a second). */
 export async function onCaptureStatus(handler: (status: LiveStatus, sentAtMs: number) => void): Promise<void> {
   if (!hasBackend()) return;

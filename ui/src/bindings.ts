@@ -140,6 +140,7 @@ async finishCheck() : Promise<Result<CheckResult, CommandError>> {
 },
 /**
  * The test as a base64 WAV, for playback from memory (a `blob:` URL).
+ * Like the check, only while the vault is unlocked.
  */
 async testAudio() : Promise<Result<string, CommandError>> {
     try {
@@ -238,10 +239,12 @@ async recoveredRecordings() : Promise<Result<RecoveredView[], CommandError>> {
 
 export const events = __makeEvents__<{
 captureStatus: CaptureStatus,
+closeRefused: CloseRefused,
 downloadFinished: DownloadFinished,
 vaultLocked: VaultLocked
 }>({
 captureStatus: "capture-status",
+closeRefused: "close-refused",
 downloadFinished: "download-finished",
 vaultLocked: "vault-locked"
 })
@@ -302,6 +305,11 @@ export type CheckResult = { device: string; format: string;
  */
 verdict: string; peak_dbfs: number; rms_dbfs: number; duration_ms: number; bluetooth: boolean }
 /**
+ * The window was asked to close while a recording runs; it stays open
+ * until the recording is stopped and sealed.
+ */
+export type CloseRefused = Record<string, never>
+/**
  * A failure of a command, ready to be serialised for the UI.
  */
 export type CommandError = { code: string; message: string; args: Partial<{ [key in string]: JsonValue }> }
@@ -335,7 +343,11 @@ export type LiveStatus = {
 /**
  * `checking` or `recording`.
  */
-mode: string; device: string; elapsed_ms: number; committed_ms: number; 
+mode: string; device: string; 
+/**
+ * The session being recorded (none while checking).
+ */
+session_id: string | null; elapsed_ms: number; committed_ms: number; 
 /**
  * Peak and RMS of the last 50 ms, in dBFS (−96 is silence).
  */

@@ -12,7 +12,7 @@ import { aboutScreen } from "./screens/about";
 import { caseScreen } from "./screens/case";
 import { casesScreen } from "./screens/cases";
 import type { Ctx } from "./screens/context";
-import { isRecordingActive, recordScreen } from "./screens/record";
+import { isRecordingActive, recordScreen, releaseTestAudio } from "./screens/record";
 import { recoveryScreen } from "./screens/recovery";
 import { sessionScreen } from "./screens/session";
 import { setupScreen } from "./screens/setup";
@@ -84,6 +84,7 @@ async function reload(): Promise<void> {
 async function lock(reason: LockReason): Promise<void> {
   // A recording owns the vault until it is sealed; nothing may lock it away.
   if (isRecordingActive()) return;
+  releaseTestAudio();
   if (!unlockedAs() && !state.recovery) return;
   state.recovery = undefined;
   state.lockedBecause = reason;
@@ -265,7 +266,7 @@ function watchActivity(): void {
   window.setInterval(() => {
     // Never during a recording: the recorder owns the vault, and the child
     // must not be interrupted by a lock screen.
-    if (unlockedAs() && state.route.name !== "record" && idle.due(Date.now())) void lock("idle");
+    if (unlockedAs() && idle.due(Date.now())) void lock("idle");
   }, 5_000);
   window.addEventListener("keydown", (e) => {
     if (isLockShortcut(e)) {
@@ -278,7 +279,10 @@ function watchActivity(): void {
 async function start(): Promise<void> {
   window.addEventListener("hashchange", () => {
     // Leaving the recording screens closes the input check (not a recording).
-    if (state.route.name === "record" && !isRecordingActive()) void api.cancelCheck();
+    if (state.route.name === "record" && !isRecordingActive()) {
+      releaseTestAudio();
+      void api.cancelCheck();
+    }
     state.route = parseRoute(window.location.hash);
     render();
   });

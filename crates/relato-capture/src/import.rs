@@ -79,12 +79,14 @@ pub fn probe(path: &Path) -> Result<Probed, CaptureError> {
 /// every 480 frames). A packet that does not decode is skipped, as players
 /// do; the original is unaffected either way.
 fn decode_peaks(path: &Path, out: &mut StreamWriter<'_>) -> Result<(), CaptureError> {
-    let mut reader = open_reader(path)?;
-    let unsupported = || CaptureError::UnsupportedFile { file: display_name(path) };
-    let track = reader.default_track().ok_or_else(unsupported)?;
+    // Peaks are a view, never a reason to refuse the original: a file the
+    // decoder cannot open gets no peaks. Only the vault's own errors count.
+    let Ok(mut reader) = open_reader(path) else { return Ok(()) };
+    let Some(track) = reader.default_track() else { return Ok(()) };
     let track_id = track.id;
-    let mut decoder =
-        symphonia::default::get_codecs().make(&track.codec_params, &DecoderOptions::default()).map_err(|_| unsupported())?;
+    let Ok(mut decoder) = symphonia::default::get_codecs().make(&track.codec_params, &DecoderOptions::default()) else {
+        return Ok(());
+    };
     let mut peaks: Option<Peaks> = None;
     let mut samples: Option<SampleBuffer<f32>> = None;
     let mut peak_bytes = Vec::new();

@@ -482,3 +482,10 @@ fn annotations_vocabulary_and_the_quality_figures() {
     let log = ok(&env.as_irma(&["log", "show", "--case", &case]));
     assert_eq!(log.matches("\"ANNOTATION_SAVED\"").count(), 3);
 }
+
+#[test]
+fn a_device_test_of_not_a_number_of_seconds_is_refused() {
+    let env = Env::new();
+    let err = fails(&env.as_irma(&["--json", "devices", "test", "--seconds", "NaN"]), 1);
+    assert_eq!(json_code(&err), "cli.bad_seconds");
+}

@@ -92,6 +92,17 @@ impl Vault {
         latest.map(|rev| self.transcript_revision(&session.id, rev)).transpose()
     }
 
+    /// Revision `rev`, if there is one; a damaged one is an error of its own.
+    pub fn transcript_at(&self, session_id: &str, rev: u32) -> Result<Option<TranscriptRevision>> {
+        let session = self.session(session_id)?;
+        let exists: bool = self.store.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM transcript_revisions WHERE session_id = ?1 AND rev = ?2)",
+            rusqlite::params![session.id, rev],
+            |r| r.get(0),
+        )?;
+        exists.then(|| self.transcript_revision(&session.id, rev)).transpose()
+    }
+
     /// Every revision, oldest first; a damaged one is reported alone.
     pub fn transcript_revisions(&self, session_id: &str) -> Result<Vec<Result<TranscriptRevision>>> {
         let session = self.session(session_id)?;

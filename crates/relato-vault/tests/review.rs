@@ -35,6 +35,8 @@ fn every_save_is_a_logged_revision_and_none_is_lost() {
     let all: Vec<_> = v.transcript_revisions(&session.id).unwrap().into_iter().map(Result::unwrap).collect();
     assert_eq!(all, [r1.clone(), r2.clone()], "the first revision is kept");
     assert_eq!(all[0].document, first);
+    assert_eq!(v.transcript_at(&session.id, 1).unwrap(), Some(r1.clone()));
+    assert_eq!(v.transcript_at(&session.id, 3).unwrap(), None);
 
     // Custody: one line per save, naming the revision and its text's hash.
     let lines: Vec<serde_json::Value> =

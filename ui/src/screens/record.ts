@@ -9,7 +9,7 @@
 //    Device loss and disk trouble show as a banner while recording goes on.
 //    Stop asks for confirmation, then the sealed summary is shown.
 
-import { api, onCaptureStatus, type CommandError, type DeviceView, type LiveStatus, type RecordingSummary } from "../api";
+import { api, onCaptureStatus, onCloseRefused, type CommandError, type DeviceView, type LiveStatus, type RecordingSummary } from "../api";
 import {
   LatencyStats,
   PHASE_IDS,
@@ -38,12 +38,22 @@ export function isRecordingActive(): boolean {
   return recordingActive;
 }
 
+/** The last input test's audio, in memory only, until replaced or released. */
+let testUrl: string | undefined;
+export function releaseTestAudio(): void {
+  if (testUrl) URL.revokeObjectURL(testUrl);
+  testUrl = undefined;
+}
+
 /** Level-meter latency: from the backend's reading to the drawn meter. */
 export const meterLatency = new LatencyStats();
 
 type StatusHandler = (s: LiveStatus) => void;
 let statusHandler: StatusHandler | undefined;
 let listening = false;
+
+/** Told when the window refused to close because a recording runs. */
+let closeRefusedHandler: (() => void) | undefined;
 
 async function ensureStatusListener(): Promise<void> {
   if (listening) return;
@@ -52,6 +62,7 @@ async function ensureStatusListener(): Promise<void> {
     meterLatency.add(Date.now() - sentAtMs);
     statusHandler?.(s);
   });
+  await onCloseRefused(() => closeRefusedHandler?.());
 }
 
 export function recordScreen(ctx: Ctx, sessionId: string): HTMLElement {
@@ -61,8 +72,9 @@ export function recordScreen(ctx: Ctx, sessionId: string): HTMLElement {
     await ensureStatusListener().catch(() => undefined);
     const current = await api.captureStatus();
     if (current.ok && current.value?.mode === "recording") {
-      // Came back to a recording in progress (the screen was redrawn).
-      screen.replaceChildren(listeningMode(ctx, sessionId, current.value.device));
+      // Came back to a recording in progress (the screen was redrawn): it
+      // is that recording's session that is shown, whatever the route says.
+      screen.replaceChildren(listeningMode(ctx, current.value.session_id ?? sessionId, current.value.device));
       return;
     }
     const session = await api.getSession(sessionId);
@@ -109,8 +121,6 @@ function beforeRecording(ctx: Ctx, sessionId: string, childCode: string, devices
     if (e) error.dataset.errorCode = e.code;
   };
   const chosen = () => devices.find((d) => d.name === select.value);
-  // The last test's audio, in memory only; released when replaced.
-  let testUrl: string | undefined;
   let quietSince: number | undefined;
   const describe = () => {
     const d = chosen();
@@ -155,7 +165,7 @@ function beforeRecording(ctx: Ctx, sessionId: string, childCode: string, devices
       const audio = await api.testAudio();
       // No download entry: the test stays in memory.
       const player = el("audio", { controls: "", controlslist: "nodownload", "data-testid": "record-playback" });
-      if (testUrl) URL.revokeObjectURL(testUrl);
+      releaseTestAudio();
       testUrl = audio.ok ? URL.createObjectURL(new Blob([base64Bytes(audio.value)], { type: "audio/wav" })) : undefined;
       if (testUrl) player.src = testUrl;
       result.replaceChildren(
@@ -288,6 +298,8 @@ function listeningMode(ctx: Ctx, sessionId: string, device: string): HTMLElement
     }
   };
 
+  closeRefusedHandler = () => flash(tr.t("listening.close_refused"));
+
   const onKey = async (e: KeyboardEvent) => {
     if (!view.isConnected) return document.removeEventListener("keydown", onKey);
     if (view.querySelector(".confirm")) return;
@@ -328,6 +340,7 @@ function listeningMode(ctx: Ctx, sessionId: string, device: string): HTMLElement
       recordingActive = false;
       document.body.classList.remove("listening");
       statusHandler = undefined;
+      closeRefusedHandler = undefined;
       const screen = view.closest<HTMLElement>("[data-testid=record-screen]")!;
       screen.replaceChildren(r.ok ? summaryCard(ctx, r.value) : stoppedWithError(ctx, sessionId, r.error));
     });

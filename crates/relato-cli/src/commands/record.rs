@@ -36,6 +36,9 @@ pub fn devices(ctx: &Ctx) -> Result<(), CliError> {
 
 /// Listens to an input and reports its level and a verdict; nothing is stored.
 pub fn test_input(ctx: &Ctx, device: Option<&str>, seconds: f32) -> Result<(), CliError> {
+    if !seconds.is_finite() {
+        return Err(CliError::with("cli.bad_seconds", &[("seconds", seconds.to_string())]));
+    }
     let test = relato_capture::test_input(device, seconds.clamp(0.5, 30.0))?;
     let verdict = serde_json::to_value(test.verdict()).expect("serialises");
     let verdict = verdict.as_str().unwrap_or_default();

@@ -58,14 +58,13 @@ fn show(ctx: &Ctx, session_id: &str, rev: Option<u32>) -> Result<(), CliError> {
     let session = vault.session(session_id)?;
     let found = match rev {
         None => vault.transcript(&session.id)?,
-        Some(n) => vault.transcript_revisions(&session.id)?.into_iter().find_map(|r| match r {
-            Ok(r) if r.rev == n => Some(Ok(r)),
-            Ok(_) => None,
-            Err(e) => Some(Err(e)),
-        }).transpose()?,
+        Some(n) => vault.transcript_at(&session.id, n)?,
     };
     let Some(saved) = found else {
-        return Err(CliError::with("cli.no_transcript", &[("session", session.id.clone())]));
+        return Err(match rev {
+            None => CliError::with("cli.no_transcript", &[("session", session.id.clone())]),
+            Some(n) => CliError::with("cli.no_transcript_rev", &[("session", session.id.clone()), ("rev", n.to_string())]),
+        });
     };
     let transcript: Transcript = serde_json::from_value(saved.document.clone())
         .map_err(|_| CliError::Vault(relato_vault::VaultError::RecordCorrupt { record: format!("transcript_revisions/{}/{}", session.id, saved.rev) }))?;
