@@ -11,6 +11,8 @@
 //!   recording kept in memory only.
 //! - [`wav`]: the canonical WAV form of an original (hound's).
 //! - [`original`]: digests and export of the original.
+//! - [`playback`]: byte ranges of a sealed original, decrypted in memory,
+//!   and the merged log of what was heard.
 //! - [`import`]: existing recordings stored byte for byte.
 //! - [`recovery`]: sealing recordings whose writer died.
 //!
@@ -27,6 +29,7 @@ pub mod feed;
 pub mod level;
 pub mod monitor;
 pub mod original;
+pub mod playback;
 pub mod recorder;
 pub mod recovery;
 pub mod source;

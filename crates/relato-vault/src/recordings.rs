@@ -311,6 +311,20 @@ impl Vault {
         Ok(())
     }
 
+    /// Logs that `ranges` (start and end in ms, merged by the caller) of a
+    /// recording were listened to: `PLAYBACK`, one line per listening
+    /// stretch rather than one per second.
+    pub fn log_playback(&self, recording_id: &str, ranges_ms: &[(u64, u64)]) -> Result<()> {
+        let rec = self.recording(recording_id)?;
+        let case_id = self.session(&rec.session_id)?.case_id;
+        let ranges: Vec<[u64; 2]> = ranges_ms.iter().map(|&(a, b)| [a, b]).collect();
+        let event = Event::new("PLAYBACK").detail("recording_id", rec.id.clone()).detail("ranges_ms", serde_json::json!(ranges));
+        let tx = self.store.conn.unchecked_transaction()?;
+        self.log(&tx, &case_id, event)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// A recording by id (or unique prefix).
     pub fn recording(&self, id: &str) -> Result<Recording> {
         self.require(self.me.role.may_read_cases(), "read_sessions")?;

@@ -111,6 +111,14 @@ impl Vault {
         })
     }
 
+    /// Plaintext length of every chunk, in order — from the stored sizes,
+    /// so that a reader can find the chunks covering a byte range.
+    pub fn stream_chunk_lengths(&self, id: &str) -> Result<Vec<u64>> {
+        let mut stmt = self.store.conn.prepare("SELECT length(body) - ?2 FROM stream_chunks WHERE stream_id = ?1 ORDER BY idx")?;
+        let rows = stmt.query_map(params![id, crypto::TAG_LEN as i64], |r| r.get::<_, i64>(0))?;
+        rows.map(|r| Ok(r?.max(0) as u64)).collect()
+    }
+
     /// Reads one chunk by index (seeking without reading the rest).
     pub fn read_stream_chunk(&self, id: &str, index: u64) -> Result<Vec<u8>> {
         let cipher = StreamCipher::for_stream(&self.keys.streams, id);
