@@ -6,10 +6,10 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::{capture_commands, commands};
+use crate::{capture_commands, commands, review_commands};
 use crate::downloads::DownloadFinished;
 use crate::dto::Limits;
-use crate::events::{CaptureStatus, CloseRefused, VaultLocked};
+use crate::events::{CaptureStatus, CloseRefused, PlayerStatusEvent, VaultLocked};
 
 /// Where the generated bindings live, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
@@ -40,8 +40,26 @@ pub fn builder() -> Builder<tauri::Wry> {
             capture_commands::switch_device,
             capture_commands::stop_recording,
             capture_commands::recovered_recordings,
+            review_commands::review_session,
+            review_commands::save_transcript,
+            review_commands::transcript_revisions,
+            review_commands::transcript_revision,
+            review_commands::save_annotation,
+            review_commands::delete_annotation,
+            review_commands::annotation_history,
+            review_commands::prompt_suggestions,
+            review_commands::quality_report,
+            review_commands::search_session,
+            review_commands::session_custody,
+            review_commands::player_open,
+            review_commands::player_play,
+            review_commands::player_pause,
+            review_commands::player_seek,
+            review_commands::player_speed,
+            review_commands::player_status,
+            review_commands::player_close,
         ])
-        .events(collect_events![VaultLocked, DownloadFinished, CaptureStatus, CloseRefused])
+        .events(collect_events![VaultLocked, DownloadFinished, CaptureStatus, CloseRefused, PlayerStatusEvent])
         .constant("LIMITS", Limits::of_vault())
 }
 

@@ -15,6 +15,7 @@ use crate::dto::{
 };
 use crate::error::CommandError;
 use crate::events::VaultLocked;
+use crate::listening::ListeningService;
 use crate::recording::RecordingService;
 use crate::service::VaultService;
 
@@ -54,10 +55,14 @@ pub async fn lock_vault(
     app: AppHandle,
     vault: State<'_, VaultService>,
     recording: State<'_, RecordingService>,
+    listening: State<'_, ListeningService>,
     reason: LockReason,
 ) -> Result<bool, CommandError> {
     // The input check closes with the vault, and its test audio is wiped.
     recording.cancel_check();
+    // The player stops, and what was heard is logged while the vault is
+    // still open; a failure to log must not keep the vault open.
+    let _ = listening.close(&vault);
     let was_open = vault.lock();
     if was_open {
         // The window already knows if it asked; other listeners may not.

@@ -38,6 +38,13 @@ impl From<relato_capture::CaptureError> for CommandError {
     }
 }
 
+impl From<relato_review::ReviewError> for CommandError {
+    fn from(e: relato_review::ReviewError) -> Self {
+        let args = e.args().into_iter().map(|(k, v)| (k.to_owned(), Value::String(v))).collect();
+        CommandError { code: e.code().to_owned(), message: e.to_string(), args }
+    }
+}
+
 impl From<relato_vault::VaultError> for CommandError {
     fn from(e: relato_vault::VaultError) -> Self {
         CommandError { code: e.code().to_owned(), message: e.to_string(), args: e.args() }
@@ -68,7 +75,11 @@ mod tests {
         for lang in ["es-MX", "en"] {
             let text = std::fs::read_to_string(root.join(format!("errors.{lang}.json"))).unwrap();
             let catalog: Map<String, Value> = serde_json::from_str(&text).unwrap();
-            for code in relato_vault::ERROR_CODES.iter().chain(relato_capture::CAPTURE_ERROR_CODES).chain(crate::recording::RECORDING_ERROR_CODES) {
+            for code in relato_vault::ERROR_CODES.iter().chain(relato_capture::CAPTURE_ERROR_CODES).chain(crate::recording::RECORDING_ERROR_CODES)
+                .chain(relato_review::ERROR_CODES)
+                .chain(crate::review::REVIEW_ERROR_CODES)
+                .chain(crate::listening::LISTENING_ERROR_CODES)
+            {
                 assert!(catalog.contains_key(*code), "{lang} lacks {code}");
             }
         }

@@ -28,6 +28,13 @@ pub struct CaptureStatus {
     pub sent_at_ms: f64,
 }
 
+/// Where the review player is, about 25 times a second while a recording
+/// is open for listening (see `review_commands::spawn_player_ticker`).
+#[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
+pub struct PlayerStatusEvent {
+    pub status: crate::listening::PlayerView,
+}
+
 /// The window was asked to close while a recording runs; it stays open
 /// until the recording is stopped and sealed.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]

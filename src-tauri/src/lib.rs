@@ -11,12 +11,16 @@ pub mod downloads;
 pub mod dto;
 pub mod error;
 pub mod events;
+pub mod listening;
 pub mod recording;
+pub mod review;
+pub mod review_commands;
 pub mod service;
 
 use tauri::Manager;
 
 pub use error::CommandError;
+pub use listening::ListeningService;
 pub use recording::RecordingService;
 pub use service::VaultService;
 
@@ -26,6 +30,7 @@ pub fn run() {
     tauri::Builder::default()
         .manage(VaultService::from_env())
         .manage(RecordingService::from_env())
+        .manage(ListeningService::system())
         .invoke_handler(specta.invoke_handler())
         // Closing the window must not cut a recording short: it stays open
         // until the interviewer stops, and the recording is sealed.
@@ -34,6 +39,9 @@ pub fn run() {
                 if window.state::<RecordingService>().is_recording() {
                     api.prevent_close();
                     let _ = tauri_specta::Event::emit(&events::CloseRefused {}, window.app_handle());
+                } else {
+                    // What was heard is logged before the app goes.
+                    let _ = window.state::<ListeningService>().close(&window.state::<VaultService>());
                 }
             }
         })
@@ -47,6 +55,7 @@ pub fn run() {
                 .on_download(downloads::handle)
                 .build()?;
             capture_commands::spawn_status_ticker(app.handle().clone());
+            review_commands::spawn_player_ticker(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!())

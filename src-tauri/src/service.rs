@@ -6,7 +6,7 @@
 //! the latter by reopening the file).
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use relato_vault::{
     CaseFields, KdfParams, Language, NewSession, NewVault, PresentRole, SessionFields, Vault, VaultError, VaultProbe,
@@ -27,7 +27,8 @@ pub const VAULT_ENV: &str = "RELATO_VAULT";
 pub struct VaultService {
     location: Result<PathBuf, CommandError>,
     kdf: KdfParams,
-    open: Mutex<Option<Vault>>,
+    /// Shared with [`VaultHandle`]s (the player's reads).
+    open: Arc<Mutex<Option<Vault>>>,
     /// While the vault is lent out (`take_vault`), what `status` reports:
     /// probing would meet the borrower's file lock and say "in use".
     lent: Mutex<Option<VaultState>>,
@@ -46,7 +47,7 @@ impl VaultService {
     }
 
     fn with_location(location: Result<PathBuf, CommandError>) -> Self {
-        VaultService { location, kdf: KdfParams::default(), open: Mutex::new(None), lent: Mutex::new(None) }
+        VaultService { location, kdf: KdfParams::default(), open: Arc::new(Mutex::new(None)), lent: Mutex::new(None) }
     }
 
     /// Argon2id parameters for new key slots (tests use cheap ones).
@@ -156,6 +157,12 @@ impl VaultService {
         }
     }
 
+    /// A handle for work on another thread (the player's reads): it sees
+    /// the vault while it stays unlocked here, and `vault.locked` after.
+    pub fn handle(&self) -> VaultHandle {
+        VaultHandle(self.open.clone())
+    }
+
     /// Takes the unlocked vault out, for work that must own it (the
     /// recorder's writer thread); [`VaultService::give_back`] returns it.
     /// Meanwhile commands that need the vault fail with `vault.locked`,
@@ -253,6 +260,19 @@ impl VaultService {
             let who = v.me().name.clone();
             Ok(SessionView::new(s, who))
         })
+    }
+}
+
+/// See [`VaultService::handle`].
+#[derive(Clone)]
+pub struct VaultHandle(Arc<Mutex<Option<Vault>>>);
+
+impl VaultHandle {
+    pub fn with_vault<T>(&self, f: impl FnOnce(&Vault) -> Result<T, VaultError>) -> Result<T, VaultError> {
+        match self.0.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            Some(vault) => f(vault),
+            None => Err(VaultError::Locked),
+        }
     }
 }
 

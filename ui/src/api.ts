@@ -6,10 +6,31 @@
 // `app.no_backend` when the page runs outside the desktop app.
 
 import { commands, events, LIMITS, type Result } from "./bindings";
-import type { CommandError as WireError, LiveStatus, LockReason } from "./bindings";
+import type { AnnotationInput, CommandError as WireError, LiveStatus, LockReason, PlayerView, Transcript } from "./bindings";
 
 export type {
   AboutInfo,
+  AnnotationInput,
+  AnnotationView,
+  Code,
+  CustodyEntryView,
+  MarkView,
+  Match,
+  MatchTarget,
+  PeaksView,
+  PhaseView,
+  PlayerView,
+  PromptType,
+  QualityReport,
+  RecordingView,
+  ReviewData,
+  RevisionSummary,
+  Segment,
+  SegmentSuggestion,
+  Speaker,
+  Tier,
+  Transcript,
+  TranscriptView,
   CheckResult,
   LiveStatus,
   Mark,
@@ -30,6 +51,14 @@ export type {
   VaultState,
   VaultStatus,
 } from "./bindings";
+/** The review screens' names for the generated review types. */
+export type TranscriptDoc = import("./bindings").Transcript;
+export type SegmentDoc = import("./bindings").Segment;
+export type PlayerStatus = import("./bindings").PlayerView;
+export type CodeView = import("./bindings").Code;
+export type SearchMatch = import("./bindings").Match;
+export type PromptSuggestion = import("./bindings").SegmentSuggestion;
+
 /** The vault's rules, generated from relato-vault (see src-tauri/src/dto.rs `Limits`). */
 export const MIN_PASSPHRASE_CHARS: number = LIMITS.min_passphrase_chars;
 export const MAX_AGE_YEARS: number = LIMITS.max_age_years;
@@ -106,7 +135,34 @@ export const api = {
   switchDevice: (name: string) => call(() => commands.switchDevice(name)),
   stopRecording: () => call(() => commands.stopRecording()),
   recoveredRecordings: () => call(() => commands.recoveredRecordings()),
+  // Review workspace (src-tauri/src/review_commands.rs).
+  reviewSession: (sessionId: string) => call(() => commands.reviewSession(sessionId)),
+  saveTranscript: (sessionId: string, document: Transcript) => call(() => commands.saveTranscript(sessionId, document)),
+  transcriptRevisions: (sessionId: string) => call(() => commands.transcriptRevisions(sessionId)),
+  transcriptRevision: (sessionId: string, rev: number) => call(() => commands.transcriptRevision(sessionId, rev)),
+  saveAnnotation: (sessionId: string, annotationId: string | null, input: AnnotationInput) =>
+    call(() => commands.saveAnnotation(sessionId, annotationId, input)),
+  deleteAnnotation: (sessionId: string, annotationId: string) => call(() => commands.deleteAnnotation(sessionId, annotationId)),
+  annotationHistory: (sessionId: string, annotationId: string) => call(() => commands.annotationHistory(sessionId, annotationId)),
+  promptSuggestions: (document: Transcript, language: string) => call(() => commands.promptSuggestions(document, language)),
+  qualityReport: (sessionId: string, document: Transcript | null) => call(() => commands.qualityReport(sessionId, document)),
+  searchSession: (sessionId: string, query: string, document: Transcript | null) =>
+    call(() => commands.searchSession(sessionId, query, document)),
+  sessionCustody: (sessionId: string) => call(() => commands.sessionCustody(sessionId)),
+  playerOpen: (recordingId: string) => call(() => commands.playerOpen(recordingId)),
+  playerPlay: (rewindMs: number) => call(() => commands.playerPlay(Math.max(0, Math.round(rewindMs)))),
+  playerPause: () => call(() => commands.playerPause()),
+  playerSeek: (positionMs: number) => call(() => commands.playerSeek(Math.max(0, Math.round(positionMs)))),
+  playerSpeed: (speed: number) => call(() => commands.playerSpeed(speed)),
+  playerStatus: () => call(() => commands.playerStatus()),
+  playerClose: () => call(() => commands.playerClose()),
 };
+
+/** Calls `handler` with the review player's state (about 25 a second while open); returns the unlisten function. */
+export async function onPlayerStatus(handler: (status: PlayerView) => void): Promise<() => void> {
+  if (!hasBackend()) return () => {};
+  return events.playerStatusEvent.listen((e) => handler(e.payload.status));
+}
 
 /** Calls `handler` when the window refused to close during a recording. */
 export async function onCloseRefused(handler: () => void): Promise<void> {

@@ -231,6 +231,184 @@ async recoveredRecordings() : Promise<Result<RecoveredView[], CommandError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The session, its reviewed recording (peaks, markers, phases), the
+ * latest transcript, the annotations and the vocabulary.
+ */
+async reviewSession(sessionId: string) : Promise<Result<ReviewData, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("review_session", { sessionId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves the transcript as a new revision.
+ */
+async saveTranscript(sessionId: string, document: Transcript) : Promise<Result<TranscriptView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_transcript", { sessionId, document }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async transcriptRevisions(sessionId: string) : Promise<Result<RevisionSummary[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("transcript_revisions", { sessionId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async transcriptRevision(sessionId: string, rev: number) : Promise<Result<TranscriptView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("transcript_revision", { sessionId, rev }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves a new annotation (`annotation_id` null) or a new revision of one.
+ */
+async saveAnnotation(sessionId: string, annotationId: string | null, input: AnnotationInput) : Promise<Result<AnnotationView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_annotation", { sessionId, annotationId, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Deletes an annotation: a revision marked deleted; its history stays.
+ */
+async deleteAnnotation(sessionId: string, annotationId: string) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delete_annotation", { sessionId, annotationId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async annotationHistory(sessionId: string, annotationId: string) : Promise<Result<AnnotationView[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("annotation_history", { sessionId, annotationId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Prompt-type proposals for the interviewer's segments; never applied.
+ */
+async promptSuggestions(document: Transcript, language: string) : Promise<Result<SegmentSuggestion[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("prompt_suggestions", { document, language }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The quality panel's figures for the editor's transcript (or the saved one).
+ */
+async qualityReport(sessionId: string, document: Transcript | null) : Promise<Result<QualityReport, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("quality_report", { sessionId, document }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Accent-insensitive search in the transcript and the annotations' notes.
+ */
+async searchSession(sessionId: string, query: string, document: Transcript | null) : Promise<Result<Match[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("search_session", { sessionId, query, document }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async sessionCustody(sessionId: string) : Promise<Result<CustodyEntryView[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("session_custody", { sessionId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens a sealed recording for listening, paused at the start.
+ */
+async playerOpen(recordingId: string) : Promise<Result<PlayerView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("player_open", { recordingId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Plays, `rewind_ms` before where it paused (the auto-rewind).
+ */
+async playerPlay(rewindMs: number) : Promise<Result<PlayerView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("player_play", { rewindMs }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async playerPause() : Promise<Result<PlayerView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("player_pause") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async playerSeek(positionMs: number) : Promise<Result<PlayerView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("player_seek", { positionMs }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * 0.5–2.0, pitch kept.
+ */
+async playerSpeed(speed: number) : Promise<Result<PlayerView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("player_speed", { speed }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async playerStatus() : Promise<Result<PlayerView | null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("player_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Stops listening; what was heard becomes one `PLAYBACK` custody line.
+ */
+async playerClose() : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("player_close") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -241,11 +419,13 @@ export const events = __makeEvents__<{
 captureStatus: CaptureStatus,
 closeRefused: CloseRefused,
 downloadFinished: DownloadFinished,
+playerStatusEvent: PlayerStatusEvent,
 vaultLocked: VaultLocked
 }>({
 captureStatus: "capture-status",
 closeRefused: "close-refused",
 downloadFinished: "download-finished",
+playerStatusEvent: "player-status-event",
 vaultLocked: "vault-locked"
 })
 
@@ -280,6 +460,14 @@ vault_path: string; os: string; devices: DeviceView[];
  */
 devices_error: CommandError | null }
 /**
+ * An annotation as the window sends it.
+ */
+export type AnnotationInput = { tier: Tier; start_ms: number; end_ms: number; code: string; segment_id: string | null; note: string | null; target_id: string | null }
+/**
+ * One revision of an annotation, with who saved it.
+ */
+export type AnnotationView = { id: string; rev: number; saved_at: string; author: string; sha256: string; deleted: boolean; tier: Tier; start_ms: number; end_ms: number; code: string; segment_id: string | null; note: string | null; target_id: string | null }
+/**
  * The level, time and trouble flags of the open input, about 20 times a
  * second (see `capture_commands::spawn_status_ticker`).
  */
@@ -305,10 +493,18 @@ export type CheckResult = { device: string; format: string;
  */
 verdict: string; peak_dbfs: number; rms_dbfs: number; duration_ms: number; bluetooth: boolean }
 /**
+ * The longest stretch of child speech the interviewer did not break.
+ */
+export type ChildNarrative = { ms: number; start_ms: number; end_ms: number; segment_ids: string[] }
+/**
  * The window was asked to close while a recording runs; it stays open
  * until the recording is stopped and sealed.
  */
 export type CloseRefused = Record<string, never>
+/**
+ * One code of a tier's vocabulary.
+ */
+export type Code = { tier: Tier; code: string; label_es: string; label_en: string; definition_es: string; definition_en: string }
 /**
  * A failure of a command, ready to be serialised for the UI.
  */
@@ -318,6 +514,19 @@ export type CommandError = { code: string; message: string; args: Partial<{ [key
  * returned this once and stored nowhere.
  */
 export type CreatedVault = { recovery_code: string; me: MeView }
+/**
+ * One custody line about the session, its recordings, transcript or
+ * annotations.
+ */
+export type CustodyEntryView = { seq: number; at: string; 
+/**
+ * The acting user's login name.
+ */
+actor: string; event: string; object_kind: string | null; object_id: string | null; sha256: string | null; 
+/**
+ * The entry's details as JSON text.
+ */
+details: string }
 /**
  * One audio input, as About and the device picker list it.
  */
@@ -335,6 +544,18 @@ bluetooth: boolean }
  * user's name).
  */
 export type DownloadFinished = { file_name: string | null; folder: SaveFolder; success: boolean }
+/**
+ * The first option-posing or suggestive prompt.
+ */
+export type FirstLeadingPrompt = { kind: PromptType; time_ms: number; text: string; segment_id: string; annotation_id: string }
+/**
+ * Invitations (plain and cued) among all counted prompts.
+ */
+export type InvitationShare = { invitations: number; prompts: number; 
+/**
+ * `None` when no prompt is classified yet.
+ */
+share: number | null; segment_ids: string[] }
 export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
 /**
  * What the screens show while an input is open, sent about 20 times a second.
@@ -380,6 +601,31 @@ export type Mark = { at_ms: number;
  * `marker` or a phase identifier.
  */
 kind: string; label: string | null }
+export type MarkView = { at_ms: number; label: string | null }
+/**
+ * One occurrence of the query.
+ */
+export type Match = { target: MatchTarget; 
+/**
+ * Byte range in the original text.
+ */
+start: number; end: number; 
+/**
+ * The same range in UTF-16 code units.
+ */
+start_utf16: number; end_utf16: number }
+/**
+ * Where a match was found.
+ */
+export type MatchTarget = 
+/**
+ * A segment's text.
+ */
+{ kind: "segment"; segment_id: string } | 
+/**
+ * An annotation's note (with the segment it is tied to, if any).
+ */
+{ kind: "annotation_note"; annotation_id: string; segment_id: string | null }
 /**
  * Who the vault is unlocked as.
  */
@@ -392,6 +638,49 @@ role: string; institution: string }
  * The first run's form.
  */
 export type NewVaultInput = { organisation: string; admin_name: string; passphrase: string }
+/**
+ * Waveform peaks as stored: (min, max) signed bytes per `frames_per_peak`.
+ */
+export type PeaksView = { sample_rate: number; frames_per_peak: number; data_base64: string }
+/**
+ * A phase of the interview, set by markers while recording or in review.
+ */
+export type Phase = "rapport" | "free_narrative" | "clarification" | "closing"
+export type PhaseView = { at_ms: number; phase: Phase }
+/**
+ * Where the review player is, about 25 times a second while a recording
+ * is open for listening (see `review_commands::spawn_player_ticker`).
+ */
+export type PlayerStatusEvent = { status: PlayerView }
+/**
+ * The player's state for the window.
+ */
+export type PlayerView = { recording_id: string; position_ms: number; duration_ms: number; playing: boolean; speed: number; ended: boolean }
+/**
+ * How many counted prompts have one type.
+ */
+export type PromptCount = { kind: PromptType; count: number; segment_ids: string[]; annotation_ids: string[] }
+/**
+ * The NICHD taxonomy of interviewer prompts.
+ */
+export type PromptType = "invitation" | "cued_invitation" | "facilitator" | "directive" | "option_posing" | "suggestive"
+/**
+ * The panel's figures (milliseconds and counts).
+ */
+export type QualityReport = { child: Talk; interviewer: Talk; other: Talk; 
+/**
+ * Child time / (child + interviewer time); `None` if neither spoke.
+ */
+child_share_of_talk: number | null; free_narrative_interviewer_turns: Turns; 
+/**
+ * One entry per type, in [`PromptType::ALL`] order (zeros included).
+ */
+prompt_types: PromptCount[]; invitation_share: InvitationShare; first_option_posing_or_suggestive: FirstLeadingPrompt | null; longest_child_narrative: ChildNarrative | null; 
+/**
+ * Prompt-type annotations left out: no segment, an unknown segment or
+ * one not spoken by the interviewer, or an unknown code.
+ */
+uncounted_prompt_annotations: string[] }
 /**
  * A recording that started.
  */
@@ -408,11 +697,55 @@ state: string; device: string; format: string; duration_ms: number;
  * SHA-256 of the original's exported form, as in `HASH_RECORDED`.
  */
 sha256: string; marks: Mark[]; dropped_frames: number; overruns: number; stream_errors: number; gaps: number }
+export type RecordingView = { id: string; 
+/**
+ * `captured` or `imported`.
+ */
+origin: string; started_at: string; duration_ms: number; sealed: boolean; 
+/**
+ * SHA-256 of the original's exported form, once sealed.
+ */
+sha256: string | null; file_name: string | null }
 /**
  * A recording sealed as recovered at this unlock, for the notice.
  */
 export type RecoveredView = { recording_id: string; session_id: string; duration_ms: number; sha256: string }
+/**
+ * Everything the review screen shows when it opens.
+ */
+export type ReviewData = { session: SessionView; recordings: RecordingView[]; 
+/**
+ * The recording reviewed: the session's latest sealed one.
+ */
+recording_id: string | null; peaks: PeaksView | null; markers: MarkView[]; phases: PhaseView[]; transcript: TranscriptView | null; annotations: AnnotationView[]; 
+/**
+ * Annotations whose stored revision could not be opened.
+ */
+damaged_annotations: number; vocabulary: Code[]; 
+/**
+ * Whether the role may save transcripts and annotations.
+ */
+may_edit: boolean }
+export type RevisionSummary = { rev: number; saved_at: string; author: string; sha256: string; source: string | null; segments: number }
 export type SaveFolder = "downloads" | "home"
+/**
+ * One timed stretch of one speaker's speech.
+ */
+export type Segment = { id: string; start_ms: number; end_ms: number; speaker: Speaker; 
+/**
+ * The name shown for the speaker when the role alone does not say who
+ * it is (an "other" voice such as "Mamá"); renaming a speaker changes
+ * this, never the role.
+ */
+label?: string | null; 
+/**
+ * Set deliberately when this segment starts before an earlier one ends.
+ */
+overlaps: boolean; text: string }
+/**
+ * A suggestion for one interviewer segment of a transcript.
+ */
+export type SegmentSuggestion = { segment_id: string; kind: PromptType; rule: string }
 /**
  * A new session of a case. There is no field for the child's name.
  */
@@ -436,6 +769,31 @@ interviewer: string;
  * Role identifiers (`psychologist`, `guardian`, …); never names.
  */
 persons_present: string[]; protocol: string | null; consent_reference: string | null; location: string | null; created_at: string }
+/**
+ * Who speaks a segment.
+ */
+export type Speaker = "child" | "interviewer" | "other"
+/**
+ * Talk time and words of one speaker role.
+ */
+export type Talk = { ms: number; words: number; segment_ids: string[] }
+/**
+ * The tier an annotation belongs to.
+ */
+export type Tier = "indicators" | "notes" | "prompt-type"
+/**
+ * A session's transcript: its segments in time order.
+ */
+export type Transcript = { segments: Segment[] }
+export type TranscriptView = { rev: number; saved_at: string; author: string; sha256: string; source: string | null; document: Transcript }
+/**
+ * Interviewer turns inside the free narrative.
+ */
+export type Turns = { count: number; 
+/**
+ * Each turn's segment ids, in time order.
+ */
+turns: string[][] }
 /**
  * The vault was locked: the window goes back to the unlock screen.
  */

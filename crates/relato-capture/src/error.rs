@@ -41,6 +41,14 @@ pub enum CaptureError {
     StoppedDiskFull { kept: String },
     #[error("recording stopped ({reason}); the first {kept} are kept in the vault")]
     StoppedByFailure { kept: String, reason: String },
+    #[error("no audio output device was found")]
+    NoOutputDevice,
+    #[error("the audio output cannot play {rate} Hz with {channels} channel(s)")]
+    OutputUnsupported { rate: u32, channels: u16 },
+    #[error("the audio output failed: {0}")]
+    OutputFailed(String),
+    #[error("the recording could not be decoded for listening: {0}")]
+    Decode(String),
 }
 
 impl CaptureError {
@@ -65,6 +73,10 @@ impl CaptureError {
             CaptureError::FormatMismatch { .. } => "capture.format_mismatch",
             CaptureError::StoppedDiskFull { .. } => "capture.stopped_disk_full",
             CaptureError::StoppedByFailure { .. } => "capture.stopped_failure",
+            CaptureError::NoOutputDevice => "capture.no_output_device",
+            CaptureError::OutputUnsupported { .. } => "capture.output_unsupported",
+            CaptureError::OutputFailed(_) => "capture.output_failed",
+            CaptureError::Decode(_) => "capture.decode",
         }
     }
 
@@ -81,7 +93,15 @@ impl CaptureError {
                 put("device", device.clone());
                 put("detail", detail.clone());
             }
-            CaptureError::Backend(r) | CaptureError::Wav(r) | CaptureError::Io(r) => put("reason", r.clone()),
+            CaptureError::Backend(r)
+            | CaptureError::Wav(r)
+            | CaptureError::Io(r)
+            | CaptureError::OutputFailed(r)
+            | CaptureError::Decode(r) => put("reason", r.clone()),
+            CaptureError::OutputUnsupported { rate, channels } => {
+                put("rate", rate.to_string());
+                put("channels", channels.to_string());
+            }
             CaptureError::TooLongForWav { bytes } => put("bytes", bytes.to_string()),
             CaptureError::Integrity { expected, found } => {
                 put("expected", expected.clone());
@@ -98,7 +118,7 @@ impl CaptureError {
                 put("kept", kept.clone());
                 put("reason", reason.clone());
             }
-            CaptureError::NoInputDevice | CaptureError::PauseDisabled | CaptureError::NotSealed | CaptureError::WriterStopped => {}
+            CaptureError::NoInputDevice | CaptureError::NoOutputDevice | CaptureError::PauseDisabled | CaptureError::NotSealed | CaptureError::WriterStopped => {}
         }
         m
     }
@@ -123,6 +143,10 @@ pub const CAPTURE_ERROR_CODES: &[&str] = &[
     "capture.format_mismatch",
     "capture.stopped_disk_full",
     "capture.stopped_failure",
+    "capture.no_output_device",
+    "capture.output_unsupported",
+    "capture.output_failed",
+    "capture.decode",
 ];
 
 #[cfg(test)]

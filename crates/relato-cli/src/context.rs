@@ -106,13 +106,22 @@ impl Ctx {
     /// One line on stderr for a failure; with `--json`, one JSON object.
     pub fn report(&self, e: &CliError) {
         // A partial failure's details were each reported as they occurred.
-        if !matches!(e, CliError::Partial { .. }) {
-            self.report_parts(e.code(), &e.args());
+        match e {
+            CliError::Partial { .. } => {}
+            // A transcript error found in a file names the file's line.
+            CliError::Review(r) if r.segment_id().is_some() && r.line().is_some() => {
+                let at = self.cat.format("cli.at_line", &e.args());
+                self.report_message(e.code(), &e.args(), format!("{at}{}", self.cat.format(e.code(), &e.args())));
+            }
+            _ => self.report_parts(e.code(), &e.args()),
         }
     }
 
     fn report_parts(&self, code: &str, args: &Map<String, Value>) {
-        let message = self.cat.format(code, args);
+        self.report_message(code, args, self.cat.format(code, args));
+    }
+
+    fn report_message(&self, code: &str, args: &Map<String, Value>, message: String) {
         if self.json() {
             let obj = serde_json::json!({ "error": { "code": code, "message": message, "args": args } });
             eprintln!("{obj}");

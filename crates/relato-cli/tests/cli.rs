@@ -413,6 +413,11 @@ fn a_webvtt_transcript_is_imported_as_logged_revisions() {
     let err = fails(&env.as_irma(&["--json", "transcript", "import", "--session", &session, bad.to_str().unwrap()]), 1);
     assert_eq!(json_code(&err), "review.vtt_bad_timestamp");
     assert!(err.contains("\"line\":\"3\""), "{err}");
+    // A segment rule broken in a file: the message names the file's line.
+    let overlap = env.dir.path().join("encimada.vtt");
+    std::fs::write(&overlap, "WEBVTT\n\n00:00.000 --> 00:03.000\n<v Niña>Hola\n\n00:02.000 --> 00:04.000\n<v Niña>Y luego\n").unwrap();
+    let err = fails(&env.as_irma(&["transcript", "import", "--session", &session, overlap.to_str().unwrap()]), 1);
+    assert!(err.contains("Line 6: Segment cue-2 overlaps"), "{err}");
     let shown: serde_json::Value =
         serde_json::from_str(&ok(&env.as_irma(&["--json", "transcript", "show", "--session", &session]))).unwrap();
     assert_eq!(shown["rev"], 2, "nothing was saved");

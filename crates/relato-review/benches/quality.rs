@@ -51,6 +51,7 @@ fn build() -> (Transcript, Vec<Annotation>, Vec<(u64, Phase)>) {
                 code: CODES[k % CODES.len()].to_owned(),
                 segment_id: Some(id.clone()),
                 note: (k % 10 == 0).then(|| "revisar: menciona una cámara".to_owned()),
+                target_id: None,
             });
         }
         segments.push(Segment::new(id, t, t + length, speaker, text));

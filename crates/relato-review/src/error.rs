@@ -19,6 +19,12 @@ pub const ERROR_CODES: &[&str] = &[
     "review.segment_overlap_unmarked",
     "review.segment_overlap_same_speaker",
     "review.segment_overlap_flag_stale",
+    "review.annotation_unknown_code",
+    "review.annotation_span_reversed",
+    "review.annotation_note_required",
+    "review.annotation_segment_required",
+    "review.annotation_unknown_segment",
+    "review.annotation_not_interviewer",
 ];
 
 /// Something wrong with a transcript or with a WebVTT file.
@@ -58,6 +64,24 @@ pub enum ReviewError {
     /// A segment is marked as overlapping but overlaps nothing.
     #[error("segment {id:?} is marked as overlapping speech but overlaps no earlier segment")]
     SegmentOverlapFlagStale { id: String, line: Option<usize> },
+    /// An annotation's code is not in its tier's vocabulary.
+    #[error("{code:?} is not a code of the {tier} tier")]
+    AnnotationUnknownCode { tier: String, code: String },
+    /// An annotation ends before it starts.
+    #[error("the annotation ends before it starts")]
+    AnnotationSpanReversed,
+    /// A note without words.
+    #[error("a note needs its text")]
+    AnnotationNoteRequired,
+    /// A prompt-type annotation not tied to a segment.
+    #[error("a prompt type is given to one interviewer segment; none was named")]
+    AnnotationSegmentRequired,
+    /// The segment named is not in the transcript.
+    #[error("segment {segment:?} is not in the transcript")]
+    AnnotationUnknownSegment { segment: String },
+    /// A prompt type given to a segment someone else speaks.
+    #[error("segment {segment:?} is not the interviewer's; only interviewer prompts have a type")]
+    AnnotationNotInterviewer { segment: String },
 }
 
 impl ReviewError {
@@ -75,6 +99,12 @@ impl ReviewError {
             Self::SegmentOverlapUnmarked { .. } => "review.segment_overlap_unmarked",
             Self::SegmentOverlapSameSpeaker { .. } => "review.segment_overlap_same_speaker",
             Self::SegmentOverlapFlagStale { .. } => "review.segment_overlap_flag_stale",
+            Self::AnnotationUnknownCode { .. } => "review.annotation_unknown_code",
+            Self::AnnotationSpanReversed => "review.annotation_span_reversed",
+            Self::AnnotationNoteRequired => "review.annotation_note_required",
+            Self::AnnotationSegmentRequired => "review.annotation_segment_required",
+            Self::AnnotationUnknownSegment { .. } => "review.annotation_unknown_segment",
+            Self::AnnotationNotInterviewer { .. } => "review.annotation_not_interviewer",
         }
     }
 
@@ -93,6 +123,7 @@ impl ReviewError {
             | Self::SegmentOverlapUnmarked { line, .. }
             | Self::SegmentOverlapSameSpeaker { line, .. }
             | Self::SegmentOverlapFlagStale { line, .. } => *line,
+            _ => None,
         }
     }
 
@@ -105,8 +136,26 @@ impl ReviewError {
             | Self::SegmentOverlapUnmarked { id, .. }
             | Self::SegmentOverlapSameSpeaker { id, .. }
             | Self::SegmentOverlapFlagStale { id, .. } => Some(id),
+            Self::AnnotationUnknownSegment { segment } | Self::AnnotationNotInterviewer { segment } => Some(segment),
             _ => None,
         }
+    }
+
+    /// Named values for the translated message: `line` and `segment` when
+    /// known, and the tier and code of an unknown code.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        let mut args = Vec::new();
+        if let Some(line) = self.line() {
+            args.push(("line", line.to_string()));
+        }
+        if let Some(segment) = self.segment_id() {
+            args.push(("segment", segment.to_owned()));
+        }
+        if let Self::AnnotationUnknownCode { tier, code } = self {
+            args.push(("tier", tier.clone()));
+            args.push(("code", code.clone()));
+        }
+        args
     }
 
     /// The same error, located at line `line` of a WebVTT file.
@@ -143,6 +192,12 @@ mod tests {
             ReviewError::SegmentOverlapUnmarked { id: "a".into(), other: "b".into(), line: None },
             ReviewError::SegmentOverlapSameSpeaker { id: "a".into(), other: "b".into(), line: None },
             ReviewError::SegmentOverlapFlagStale { id: "a".into(), line: None },
+            ReviewError::AnnotationUnknownCode { tier: "indicators".into(), code: "x".into() },
+            ReviewError::AnnotationSpanReversed,
+            ReviewError::AnnotationNoteRequired,
+            ReviewError::AnnotationSegmentRequired,
+            ReviewError::AnnotationUnknownSegment { segment: "s9".into() },
+            ReviewError::AnnotationNotInterviewer { segment: "s1".into() },
         ];
         let codes: Vec<_> = samples.iter().map(ReviewError::code).collect();
         assert_eq!(codes, ERROR_CODES);
@@ -151,5 +206,8 @@ mod tests {
         assert_eq!(samples[5].clone().at_line(12).line(), Some(12));
         assert_eq!(samples[5].segment_id(), Some("a"));
         assert!(samples[1].to_string().contains("line 4"));
+        assert_eq!(samples[5].args(), [("segment", "a".to_owned())]);
+        assert_eq!(samples[5].clone().at_line(3).args(), [("line", "3".to_owned()), ("segment", "a".to_owned())]);
+        assert_eq!(samples[11].args(), [("tier", "indicators".to_owned()), ("code", "x".to_owned())]);
     }
 }

@@ -33,7 +33,7 @@ pub mod vtt;
 
 pub use annotation::{Annotation, Tier};
 pub use error::{ReviewError, ERROR_CODES};
-pub use prompt_type::{suggest, suggest_after, Lang, PromptType, Suggestion};
+pub use prompt_type::{suggest, suggest_after, suggest_transcript, Lang, PromptType, SegmentSuggestion, Suggestion};
 pub use quality::{report, Phase, QualityReport};
 pub use search::{search, Match, MatchTarget};
 pub use transcript::{Segment, Speaker, Transcript};

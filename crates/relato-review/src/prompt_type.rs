@@ -105,8 +105,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::fold::fold;
+use crate::transcript::{Speaker, Transcript};
 
 /// The NICHD taxonomy of interviewer prompts.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PromptType {
@@ -161,6 +163,7 @@ impl PromptType {
 }
 
 /// The language of the utterance.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Lang {
@@ -179,6 +182,35 @@ pub struct Suggestion {
 /// utterance is not recognisably a prompt.
 pub fn suggest(text: &str, lang: Lang) -> Option<Suggestion> {
     suggest_after(text, None, lang)
+}
+
+/// A suggestion for one interviewer segment of a transcript.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SegmentSuggestion {
+    pub segment_id: String,
+    pub kind: PromptType,
+    pub rule: &'static str,
+}
+
+/// Suggestions for every interviewer segment the rules recognise, in
+/// transcript order, each read after the child's last words before it.
+/// Proposals only: nothing here becomes an annotation by itself.
+pub fn suggest_transcript(transcript: &Transcript, lang: Lang) -> Vec<SegmentSuggestion> {
+    let mut child_said: Option<&str> = None;
+    let mut out = Vec::new();
+    for segment in &transcript.segments {
+        match segment.speaker {
+            Speaker::Child => child_said = Some(&segment.text),
+            Speaker::Interviewer => {
+                if let Some(s) = suggest_after(&segment.text, child_said, lang) {
+                    out.push(SegmentSuggestion { segment_id: segment.id.clone(), kind: s.kind, rule: s.rule });
+                }
+            }
+            Speaker::Other => {}
+        }
+    }
+    out
 }
 
 /// Like [`suggest`], knowing what the child said just before (to recognise
@@ -927,6 +959,29 @@ fn consumed_by(words: &[&str], phrases: &[&[&str]]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transcript_suggestions_cover_interviewer_segments_only_and_know_the_child_s_words() {
+        use crate::transcript::Segment;
+        let t = Transcript {
+            segments: vec![
+                Segment::new("s1", 0, 1_000, Speaker::Interviewer, "Cuéntame todo lo que pasó."),
+                Segment::new("s2", 1_000, 5_000, Speaker::Child, "Estábamos en la cocina con mi tío."),
+                Segment::new("s3", 5_000, 6_000, Speaker::Interviewer, "En la cocina."),
+                Segment::new("s4", 6_000, 7_000, Speaker::Other, "¿Quién era?"),
+                Segment::new("s5", 7_000, 8_000, Speaker::Interviewer, "¿Era de día o de noche?"),
+                Segment::new("s6", 8_000, 9_000, Speaker::Interviewer, "La la la"),
+            ],
+        };
+        let suggestions = suggest_transcript(&t, Lang::Es);
+        let got: Vec<(&str, &str, &str)> =
+            suggestions.iter().map(|s| (s.segment_id.as_str(), s.kind.code(), s.rule)).collect();
+        let ids: Vec<&str> = got.iter().map(|g| g.0).collect();
+        assert_eq!(ids, ["s1", "s3", "s5"], "the other voice and an unrecognised line get nothing: {got:?}");
+        assert_eq!(got[0].1, "invitation");
+        assert_eq!((got[1].1, got[1].2), ("facilitator", "echo"));
+        assert_eq!(got[2].1, "option_posing");
+    }
 
     fn kind(text: &str, lang: Lang) -> Option<PromptType> {
         suggest(text, lang).map(|s| s.kind)

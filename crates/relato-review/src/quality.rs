@@ -42,6 +42,7 @@ use crate::prompt_type::PromptType;
 use crate::transcript::{Segment, Speaker, Transcript};
 
 /// A phase of the interview, set by markers while recording or in review.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
@@ -52,6 +53,7 @@ pub enum Phase {
 }
 
 /// Talk time and words of one speaker role.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Talk {
     pub ms: u64,
@@ -60,6 +62,7 @@ pub struct Talk {
 }
 
 /// Interviewer turns inside the free narrative.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Turns {
     pub count: u64,
@@ -68,6 +71,7 @@ pub struct Turns {
 }
 
 /// How many counted prompts have one type.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PromptCount {
     pub kind: PromptType,
@@ -77,6 +81,7 @@ pub struct PromptCount {
 }
 
 /// Invitations (plain and cued) among all counted prompts.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InvitationShare {
     pub invitations: u64,
@@ -87,6 +92,7 @@ pub struct InvitationShare {
 }
 
 /// The first option-posing or suggestive prompt.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FirstLeadingPrompt {
     pub kind: PromptType,
@@ -97,6 +103,7 @@ pub struct FirstLeadingPrompt {
 }
 
 /// The longest stretch of child speech the interviewer did not break.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChildNarrative {
     pub ms: u64,
@@ -106,6 +113,7 @@ pub struct ChildNarrative {
 }
 
 /// The panel's figures (milliseconds and counts).
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QualityReport {
     pub child: Talk,
@@ -348,6 +356,7 @@ mod tests {
             code: code.into(),
             segment_id: segment.map(str::to_owned),
             note: None,
+            target_id: None,
         }
     }
 

@@ -19,6 +19,7 @@ use crate::fold::{fold, fold_mapped};
 use crate::transcript::Segment;
 
 /// Where a match was found.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MatchTarget {
@@ -29,6 +30,7 @@ pub enum MatchTarget {
 }
 
 /// One occurrence of the query.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Match {
     pub target: MatchTarget,
@@ -176,6 +178,7 @@ mod tests {
             code: "note".into(),
             segment_id: Some("s2".into()),
             note: Some("Menciona una CÁMARA roja".into()),
+            target_id: None,
         };
         let no_note = Annotation { id: "a2".into(), note: None, ..a.clone() };
         let found = search("camara", &[seg("s1", "había una cámara"), seg("s2", "nada")], &[a, no_note]);

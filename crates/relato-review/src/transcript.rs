@@ -36,6 +36,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ReviewError;
 
 /// Who speaks a segment.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Speaker {
@@ -56,6 +57,7 @@ impl Speaker {
 }
 
 /// One timed stretch of one speaker's speech.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Segment {
     pub id: String,
@@ -86,6 +88,7 @@ impl Segment {
 }
 
 /// A session's transcript: its segments in time order.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transcript {
     pub segments: Vec<Segment>,

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::annotation::Tier;
 
 /// One code of a tier's vocabulary.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Code {
     pub tier: Tier,

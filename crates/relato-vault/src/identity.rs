@@ -62,8 +62,9 @@ impl Role {
         !matches!(self, Role::Recovery)
     }
 
-    /// Transcribing and coding: reviewers, and those who record.
-    pub(crate) fn may_review(self) -> bool {
+    /// Transcribing and coding: reviewers, and those who record. Public so
+    /// that front ends can offer editing only to those the vault lets save.
+    pub fn may_review(self) -> bool {
         matches!(self, Role::Administrator | Role::Interviewer | Role::Reviewer)
     }
 }

@@ -71,7 +71,7 @@ pub fn annotate(
     } else if tier == Tier::PromptType {
         return Err(CliError::cli("cli.segment_required"));
     }
-    let annotation = Annotation { id: String::new(), tier, start_ms: span.start_ms, end_ms: span.end_ms, code: code.to_owned(), segment_id, note };
+    let annotation = Annotation { id: String::new(), tier, start_ms: span.start_ms, end_ms: span.end_ms, code: code.to_owned(), segment_id, note, target_id: None };
     let mut document = serde_json::to_value(&annotation).expect("annotations serialise");
     // The id is the vault's; it is not part of the stored document.
     document.as_object_mut().expect("an object").remove("id");

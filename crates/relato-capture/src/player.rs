@@ -1,0 +1,698 @@
+//! Listening to a sealed original from Rust, for the review workspace.
+//!
+//! The web view never receives the audio: WebKitGTK would not play a
+//! custom-scheme source, and a `blob:` of a two-hour original would put a
+//! gigabyte of plaintext in the web process, whose media stack may spill
+//! to disk. Instead the [`Player`] decodes the original here, from byte
+//! ranges decrypted in memory ([`OriginalReader`](crate::playback::OriginalReader)),
+//! and plays it on the default output.
+//!
+//! # Threads
+//!
+//! * The **player thread** owns the decoder, the time-stretcher and the
+//!   output stream (a cpal stream may not move between threads). It is
+//!   driven by [`Command`]s, each answered once carried out, so a caller
+//!   sees the new state as soon as its call returns.
+//! * The **output callback** ([`Renderer::render`]) only copies samples
+//!   out of a lock-free ring and counts them; on underrun it plays
+//!   silence. It never blocks, like the recorder's.
+//!
+//! # Position
+//!
+//! Every start, seek or speed change begins a *run*: the ring is emptied
+//! (the callback discards it on request, so the old audio stops at once)
+//! and the run remembers the output frame and the source frame it started
+//! at. The position is the run's source frame plus the frames played
+//! since, times the speed. What was heard of each run goes to a
+//! [`ListenLog`], handed over at [`Player::close`] for one custody line.
+//!
+//! # Speed
+//!
+//! 0.5–2.0× through WSOLA (the `wsola` crate), which keeps the pitch. At
+//! 1.0× the samples bypass it and play exactly as decoded.
+
+use std::io::{Read, Seek, SeekFrom};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use ringbuf::traits::{Consumer as _, Observer as _, Producer as _, Split as _};
+use ringbuf::{HeapCons, HeapProd, HeapRb};
+use serde::Serialize;
+use symphonia::core::audio::SampleBuffer;
+use symphonia::core::codecs::{Decoder, DecoderOptions};
+use symphonia::core::errors::Error as SymphoniaError;
+use symphonia::core::formats::{FormatOptions, FormatReader, SeekMode, SeekTo};
+use symphonia::core::io::{MediaSource, MediaSourceStream};
+use symphonia::core::meta::MetadataOptions;
+use symphonia::core::probe::Hint;
+use zeroize::Zeroizing;
+
+use crate::playback::ListenLog;
+use crate::CaptureError;
+
+/// Reads up to `len` bytes of the original's exported form at `offset`.
+pub type ReadRange = Arc<dyn Fn(u64, u64) -> Result<Zeroizing<Vec<u8>>, CaptureError> + Send + Sync>;
+
+/// Slowest and fastest listening speeds.
+pub const MIN_SPEED: f32 = 0.5;
+pub const MAX_SPEED: f32 = 2.0;
+
+/// Bytes fetched (and decrypted) per read of the original.
+const READ_BLOCK: u64 = 256 * 1024;
+/// Audio queued ahead of the output: enough to ride out a slow chunk read.
+const RING_SECONDS: f32 = 0.5;
+/// How long a run start waits for the callback to empty the ring.
+const DISCARD_WAIT: Duration = Duration::from_millis(250);
+
+/// Where the player is, for the window.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PlayerStatus {
+    pub position_ms: u64,
+    pub duration_ms: u64,
+    pub playing: bool,
+    pub speed: f32,
+    /// Played to the end (and stopped there).
+    pub ended: bool,
+}
+
+/// Where the samples go: the sound card ([`DeviceOutput`]) or a test's
+/// buffer ([`CapturedOutput`]).
+pub trait Output: Send + 'static {
+    /// Starts pulling from `renderer` at `rate` Hz and `channels`. Runs on
+    /// the player thread; dropping the returned guard (there) stops it.
+    fn start(self: Box<Self>, rate: u32, channels: u16, renderer: Renderer) -> Result<Box<dyn std::any::Any>, CaptureError>;
+}
+
+/// State the callback and the player thread share.
+#[derive(Debug, Default)]
+struct Shared {
+    /// Source frames the callback has taken from the ring.
+    played: AtomicU64,
+    /// Set by the player thread; the callback empties the ring and clears it.
+    discard: AtomicBool,
+}
+
+/// The output callback's side: copies from the ring, counts, never blocks.
+pub struct Renderer {
+    ring: HeapCons<f32>,
+    shared: Arc<Shared>,
+    channels: usize,
+}
+
+impl Renderer {
+    /// Fills `out` (interleaved) with queued samples, then silence.
+    pub fn render(&mut self, out: &mut [f32]) {
+        if self.shared.discard.load(Ordering::Acquire) {
+            self.ring.clear();
+            self.shared.discard.store(false, Ordering::Release);
+        }
+        let whole = self.ring.occupied_len().min(out.len()) / self.channels * self.channels;
+        let n = self.ring.pop_slice(&mut out[..whole]);
+        out[n..].fill(0.0);
+        self.shared.played.fetch_add((n / self.channels) as u64, Ordering::AcqRel);
+    }
+}
+
+/// One stretch of continuous playback.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    /// `played` when the run's first sample was queued.
+    out_start: u64,
+    /// Source frame the run starts at.
+    src_start: u64,
+    speed: f32,
+}
+
+enum Command {
+    Play { rewind_ms: u64 },
+    Pause,
+    Seek { ms: u64 },
+    Speed { speed: f32 },
+    Status,
+    Close,
+}
+
+enum Reply {
+    Status(PlayerStatus),
+    Closed(Vec<(u64, u64)>),
+    Failed(CaptureError),
+}
+
+/// A recording open for listening; see the module docs.
+pub struct Player {
+    commands: Sender<(Command, Sender<Reply>)>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Player {
+    /// Opens the original that `read` serves (`len` bytes) on `output`,
+    /// paused at the start. Fails if the audio cannot be decoded or the
+    /// output cannot play it.
+    pub fn open(read: ReadRange, len: u64, output: Box<dyn Output>) -> Result<Player, CaptureError> {
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let (commands, inbox) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("relato-player".into())
+            .spawn(move || {
+                let engine = match Engine::start(read, len, output) {
+                    Ok(engine) => {
+                        let _ = ready_tx.send(Ok(()));
+                        engine
+                    }
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                engine.serve(inbox);
+            })
+            .map_err(|e| CaptureError::OutputFailed(e.to_string()))?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => Ok(Player { commands, thread: Some(thread) }),
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                Err(e)
+            }
+            Err(_) => Err(CaptureError::OutputFailed("the player thread ended".into())),
+        }
+    }
+
+    fn ask(&self, command: Command) -> Result<Reply, CaptureError> {
+        let (tx, rx) = mpsc::channel();
+        self.commands.send((command, tx)).map_err(|_| CaptureError::OutputFailed("the player has stopped".into()))?;
+        rx.recv().map_err(|_| CaptureError::OutputFailed("the player has stopped".into()))
+    }
+
+    fn status_of(&self, command: Command) -> Result<PlayerStatus, CaptureError> {
+        match self.ask(command)? {
+            Reply::Status(s) => Ok(s),
+            Reply::Failed(e) => Err(e),
+            Reply::Closed(_) => Err(CaptureError::OutputFailed("the player has stopped".into())),
+        }
+    }
+
+    /// Plays from where it was, `rewind_ms` earlier (the reviewer's
+    /// auto-rewind), or from the start once it has ended.
+    pub fn play(&self, rewind_ms: u64) -> Result<PlayerStatus, CaptureError> {
+        self.status_of(Command::Play { rewind_ms })
+    }
+
+    pub fn pause(&self) -> Result<PlayerStatus, CaptureError> {
+        self.status_of(Command::Pause)
+    }
+
+    /// Goes to `ms` (clamped to the recording), keeping play or pause.
+    pub fn seek(&self, ms: u64) -> Result<PlayerStatus, CaptureError> {
+        self.status_of(Command::Seek { ms })
+    }
+
+    /// Sets the speed, clamped to [`MIN_SPEED`]–[`MAX_SPEED`].
+    pub fn set_speed(&self, speed: f32) -> Result<PlayerStatus, CaptureError> {
+        self.status_of(Command::Speed { speed })
+    }
+
+    pub fn status(&self) -> Result<PlayerStatus, CaptureError> {
+        self.status_of(Command::Status)
+    }
+
+    /// Stops and returns what was heard, merged, in milliseconds.
+    pub fn close(mut self) -> Vec<(u64, u64)> {
+        let heard = match self.ask(Command::Close) {
+            Ok(Reply::Closed(ranges)) => ranges,
+            _ => Vec::new(),
+        };
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        heard
+    }
+}
+
+impl Drop for Player {
+    fn drop(&mut self) {
+        if let Some(t) = self.thread.take() {
+            let (tx, _rx) = mpsc::channel();
+            let _ = self.commands.send((Command::Close, tx));
+            let _ = t.join();
+        }
+    }
+}
+
+/// The player thread's state.
+struct Engine {
+    format: Box<dyn FormatReader>,
+    decoder: Box<dyn Decoder>,
+    track_id: u32,
+    rate: u32,
+    /// Channels of the source and of the output (at most two).
+    source_channels: usize,
+    channels: usize,
+    duration_frames: u64,
+    ring: HeapProd<f32>,
+    shared: Arc<Shared>,
+    _output: Box<dyn std::any::Any>,
+    stretch: wsola::TimeStretch,
+    run: Run,
+    playing: bool,
+    ended: bool,
+    /// Source frames decoded for the current run, past `run.src_start`.
+    decoded_frames: u64,
+    /// Decoded samples that did not fit in the ring yet.
+    pending: Vec<f32>,
+    /// Decoded frames to drop after an inexact seek.
+    skip_frames: u64,
+    /// The decoder has reached the end for this run.
+    drained: bool,
+    samples: Option<SampleBuffer<f32>>,
+    log: ListenLog,
+}
+
+impl Engine {
+    fn start(read: ReadRange, len: u64, output: Box<dyn Output>) -> Result<Engine, CaptureError> {
+        let source = OriginalSource { read, len, pos: 0, block: Zeroizing::new(Vec::new()), block_start: 0 };
+        let stream = MediaSourceStream::new(Box::new(source), Default::default());
+        let probed = symphonia::default::get_probe()
+            .format(&Hint::new(), stream, &FormatOptions { enable_gapless: true, ..Default::default() }, &MetadataOptions::default())
+            .map_err(|e| CaptureError::Decode(e.to_string()))?;
+        let format = probed.format;
+        let track = format.default_track().ok_or_else(|| CaptureError::Decode("no audio track".into()))?;
+        let params = &track.codec_params;
+        let rate = params.sample_rate.ok_or_else(|| CaptureError::Decode("no sample rate".into()))?;
+        let source_channels = params.channels.map_or(1, |c| c.count()).max(1);
+        let duration_frames = params.n_frames.unwrap_or(0);
+        let track_id = track.id;
+        let decoder = symphonia::default::get_codecs()
+            .make(params, &DecoderOptions::default())
+            .map_err(|e| CaptureError::Decode(e.to_string()))?;
+        let channels = source_channels.min(2);
+        let capacity = ((rate as f32 * RING_SECONDS) as usize).max(4096) * channels;
+        let (ring, consumer) = HeapRb::<f32>::new(capacity).split();
+        let shared = Arc::new(Shared::default());
+        let renderer = Renderer { ring: consumer, shared: shared.clone(), channels };
+        let output = output.start(rate, channels as u16, renderer)?;
+        let stretch = wsola::TimeStretch::new(rate, channels as u16).map_err(|e| CaptureError::Decode(e.to_string()))?;
+        Ok(Engine {
+            format,
+            decoder,
+            track_id,
+            rate,
+            source_channels,
+            channels,
+            duration_frames,
+            ring,
+            shared,
+            _output: output,
+            stretch,
+            run: Run { out_start: 0, src_start: 0, speed: 1.0 },
+            playing: false,
+            ended: false,
+            decoded_frames: 0,
+            pending: Vec::new(),
+            skip_frames: 0,
+            drained: false,
+            samples: None,
+            log: ListenLog::default(),
+        })
+    }
+
+    fn serve(mut self, inbox: Receiver<(Command, Sender<Reply>)>) {
+        loop {
+            let wait = if self.playing { Duration::from_millis(5) } else { Duration::from_secs(3600) };
+            match inbox.recv_timeout(wait) {
+                Ok((Command::Close, reply)) => {
+                    self.end_run();
+                    let _ = reply.send(Reply::Closed(self.log.take()));
+                    return;
+                }
+                Ok((command, reply)) => {
+                    let answer = match self.handle(command) {
+                        Ok(()) => Reply::Status(self.status()),
+                        Err(e) => Reply::Failed(e),
+                    };
+                    let _ = reply.send(answer);
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.end_run();
+                    return;
+                }
+            }
+            if self.playing {
+                self.fill();
+                self.check_end();
+            }
+        }
+    }
+
+    fn handle(&mut self, command: Command) -> Result<(), CaptureError> {
+        match command {
+            Command::Play { rewind_ms } => {
+                if !self.playing {
+                    let at = if self.ended { 0 } else { self.position_frames().saturating_sub(self.ms_to_frames(rewind_ms)) };
+                    self.playing = true;
+                    self.start_run(at, self.run.speed)?;
+                }
+            }
+            Command::Pause => {
+                if self.playing {
+                    let at = self.position_frames();
+                    self.end_run();
+                    self.playing = false;
+                    self.start_run(at, self.run.speed)?;
+                }
+            }
+            Command::Seek { ms } => {
+                let at = self.ms_to_frames(ms).min(self.duration_frames);
+                self.end_run();
+                self.start_run(at, self.run.speed)?;
+            }
+            Command::Speed { speed } => {
+                let speed = if speed.is_finite() { speed.clamp(MIN_SPEED, MAX_SPEED) } else { 1.0 };
+                let at = self.position_frames();
+                self.end_run();
+                self.start_run(at, speed)?;
+            }
+            Command::Status | Command::Close => {}
+        }
+        Ok(())
+    }
+
+    fn ms_to_frames(&self, ms: u64) -> u64 {
+        ms * self.rate as u64 / 1000
+    }
+
+    fn frames_to_ms(&self, frames: u64) -> u64 {
+        frames * 1000 / self.rate as u64
+    }
+
+    /// The source frame being heard now.
+    fn position_frames(&self) -> u64 {
+        let played = self.shared.played.load(Ordering::Acquire).saturating_sub(self.run.out_start);
+        let heard = (played as f64 * self.run.speed as f64) as u64;
+        // The stretcher's latency can make the estimate run ahead of what
+        // was decoded; never report audio that was not queued.
+        let at = self.run.src_start + heard.min(self.decoded_frames);
+        if self.duration_frames > 0 { at.min(self.duration_frames) } else { at }
+    }
+
+    fn status(&self) -> PlayerStatus {
+        PlayerStatus {
+            position_ms: self.frames_to_ms(self.position_frames()),
+            duration_ms: self.frames_to_ms(self.duration_frames),
+            playing: self.playing,
+            speed: self.run.speed,
+            ended: self.ended,
+        }
+    }
+
+    /// Logs what the current run played.
+    fn end_run(&mut self) {
+        if self.playing {
+            let (from, to) = (self.run.src_start, self.position_frames());
+            if to > from {
+                self.log.heard(self.frames_to_ms(from), self.frames_to_ms(to));
+            }
+        }
+    }
+
+    /// Empties the ring and positions the decoder at `at` for a new run.
+    fn start_run(&mut self, at: u64, speed: f32) -> Result<(), CaptureError> {
+        self.shared.discard.store(true, Ordering::Release);
+        let asked = Instant::now();
+        // The callback clears the flag once it has emptied the ring; a
+        // stalled output must not hang the player.
+        while self.shared.discard.load(Ordering::Acquire) && asked.elapsed() < DISCARD_WAIT {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        self.pending.clear();
+        self.stretch.reset();
+        self.stretch.set_tempo(speed);
+        self.decoder.reset();
+        let seeked = self
+            .format
+            .seek(SeekMode::Accurate, SeekTo::TimeStamp { ts: at, track_id: self.track_id })
+            .map_err(|e| CaptureError::Decode(e.to_string()))?;
+        self.skip_frames = seeked.required_ts.saturating_sub(seeked.actual_ts);
+        self.run = Run { out_start: self.shared.played.load(Ordering::Acquire), src_start: at, speed };
+        self.decoded_frames = 0;
+        self.drained = false;
+        self.ended = false;
+        Ok(())
+    }
+
+    /// Decodes and queues audio until the ring is full or the source ends.
+    fn fill(&mut self) {
+        loop {
+            if !self.pending.is_empty() {
+                let whole = self.ring.vacant_len().min(self.pending.len()) / self.channels * self.channels;
+                let n = self.ring.push_slice(&self.pending[..whole]);
+                self.pending.drain(..n);
+                if !self.pending.is_empty() {
+                    return;
+                }
+            }
+            if self.drained {
+                return;
+            }
+            match self.decode_next() {
+                Some(samples) => {
+                    self.decoded_frames += (samples.len() / self.channels) as u64;
+                    self.pending = if self.run.speed == 1.0 {
+                        samples
+                    } else {
+                        self.stretch.push(&samples);
+                        self.stretch.pull(usize::MAX)
+                    };
+                }
+                None => {
+                    self.drained = true;
+                    if self.run.speed != 1.0 {
+                        self.pending = self.stretch.flush();
+                    }
+                }
+            }
+        }
+    }
+
+    /// The next decoded packet as output-channel samples, or `None` at the end.
+    fn decode_next(&mut self) -> Option<Vec<f32>> {
+        loop {
+            let packet = match self.format.next_packet() {
+                Ok(p) => p,
+                // The end of the file, or a stream the decoder cannot go on
+                // with: either way there is nothing more to play.
+                Err(_) => return None,
+            };
+            if packet.track_id() != self.track_id {
+                continue;
+            }
+            let decoded = match self.decoder.decode(&packet) {
+                Ok(d) => d,
+                Err(SymphoniaError::DecodeError(_)) => continue,
+                Err(_) => return None,
+            };
+            let spec = *decoded.spec();
+            let needed = decoded.capacity() * spec.channels.count();
+            let buffer = match &mut self.samples {
+                Some(b) if b.capacity() >= needed => b,
+                slot => slot.insert(SampleBuffer::<f32>::new(decoded.capacity() as u64, spec)),
+            };
+            buffer.copy_interleaved_ref(decoded);
+            let frames = buffer.samples().chunks_exact(self.source_channels);
+            let skip = (self.skip_frames as usize).min(frames.len());
+            self.skip_frames -= skip as u64;
+            let out: Vec<f32> = frames.skip(skip).flat_map(|f| f[..self.channels].iter().copied()).collect();
+            if !out.is_empty() {
+                return Some(out);
+            }
+        }
+    }
+
+    /// Stops at the end once everything queued has been played.
+    fn check_end(&mut self) {
+        if self.drained && self.pending.is_empty() && self.ring.occupied_len() == 0 {
+            let end = self.run.src_start + self.decoded_frames;
+            self.duration_frames = self.duration_frames.max(end);
+            // The position estimate may lag the stretcher's tail; the end
+            // was heard all the same.
+            self.log.heard(self.frames_to_ms(self.run.src_start), self.frames_to_ms(end));
+            self.playing = false;
+            self.ended = true;
+            let speed = self.run.speed;
+            self.run = Run { out_start: self.shared.played.load(Ordering::Acquire), src_start: end, speed };
+            self.decoded_frames = 0;
+        }
+    }
+}
+
+/// The original as a seekable byte source for the decoder, fetched a block
+/// at a time through [`ReadRange`] and wiped as blocks are replaced.
+struct OriginalSource {
+    read: ReadRange,
+    len: u64,
+    pos: u64,
+    block: Zeroizing<Vec<u8>>,
+    block_start: u64,
+}
+
+impl Read for OriginalSource {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.pos >= self.len || buf.is_empty() {
+            return Ok(0);
+        }
+        let in_block = self.pos >= self.block_start && self.pos < self.block_start + self.block.len() as u64;
+        if !in_block {
+            self.block = (self.read)(self.pos, READ_BLOCK).map_err(|e| std::io::Error::other(e.to_string()))?;
+            self.block_start = self.pos;
+            if self.block.is_empty() {
+                return Ok(0);
+            }
+        }
+        let at = (self.pos - self.block_start) as usize;
+        let n = buf.len().min(self.block.len() - at);
+        buf[..n].copy_from_slice(&self.block[at..at + n]);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for OriginalSource {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(n) => n as i128,
+            SeekFrom::End(d) => self.len as i128 + d as i128,
+            SeekFrom::Current(d) => self.pos as i128 + d as i128,
+        };
+        if target < 0 {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before the start"));
+        }
+        self.pos = target as u64;
+        Ok(self.pos)
+    }
+}
+
+impl MediaSource for OriginalSource {
+    fn is_seekable(&self) -> bool {
+        true
+    }
+
+    fn byte_len(&self) -> Option<u64> {
+        Some(self.len)
+    }
+}
+
+/// The default output device, through cpal.
+#[derive(Debug, Default)]
+pub struct DeviceOutput;
+
+impl Output for DeviceOutput {
+    fn start(self: Box<Self>, rate: u32, channels: u16, mut renderer: Renderer) -> Result<Box<dyn std::any::Any>, CaptureError> {
+        use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+        let device = cpal::default_host().default_output_device().ok_or(CaptureError::NoOutputDevice)?;
+        let configs = device.supported_output_configs().map_err(|e| CaptureError::OutputFailed(e.to_string()))?;
+        let fits = |c: &cpal::SupportedStreamConfigRange| {
+            c.channels() == channels && c.min_sample_rate().0 <= rate && rate <= c.max_sample_rate().0
+        };
+        let mut usable: Vec<_> = configs.filter(fits).collect();
+        // f32 first (no conversion), then 16-bit.
+        usable.sort_by_key(|c| match c.sample_format() {
+            cpal::SampleFormat::F32 => 0,
+            cpal::SampleFormat::I16 => 1,
+            _ => 2,
+        });
+        let range = usable
+            .into_iter()
+            .find(|c| matches!(c.sample_format(), cpal::SampleFormat::F32 | cpal::SampleFormat::I16))
+            .ok_or(CaptureError::OutputUnsupported { rate, channels })?;
+        let format = range.sample_format();
+        let config = range.with_sample_rate(cpal::SampleRate(rate)).config();
+        let failed = |e: &dyn std::fmt::Display| CaptureError::OutputFailed(e.to_string());
+        let on_error = |_e: cpal::StreamError| {};
+        let stream = match format {
+            cpal::SampleFormat::F32 => device
+                .build_output_stream(&config, move |out: &mut [f32], _| renderer.render(out), on_error, None)
+                .map_err(|e| failed(&e))?,
+            _ => {
+                // Converted in place through a buffer kept between calls,
+                // so the callback does not allocate after its first run.
+                let mut scratch: Vec<f32> = Vec::new();
+                device
+                    .build_output_stream(
+                        &config,
+                        move |out: &mut [i16], _| {
+                            if scratch.len() < out.len() {
+                                scratch.resize(out.len(), 0.0);
+                            }
+                            let part = &mut scratch[..out.len()];
+                            renderer.render(part);
+                            for (o, s) in out.iter_mut().zip(part.iter()) {
+                                *o = (s.clamp(-1.0, 1.0) * i16::MAX as f32) as i16;
+                            }
+                        },
+                        on_error,
+                        None,
+                    )
+                    .map_err(|e| failed(&e))?
+            }
+        };
+        stream.play().map_err(|e| failed(&e))?;
+        Ok(Box::new(stream))
+    }
+}
+
+/// An output that pulls at a chosen pace and keeps what it played, for
+/// tests: `played` holds every sample in order (silence included).
+#[derive(Debug, Clone)]
+pub struct CapturedOutput {
+    pub played: Arc<Mutex<Vec<f32>>>,
+    /// Real-time multiple to pull at (1.0 = as a sound card would).
+    pub pace: f32,
+}
+
+impl CapturedOutput {
+    pub fn new(pace: f32) -> CapturedOutput {
+        CapturedOutput { played: Arc::new(Mutex::new(Vec::new())), pace }
+    }
+}
+
+struct StopOnDrop(Arc<AtomicBool>, Option<JoinHandle<()>>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Release);
+        if let Some(t) = self.1.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Output for CapturedOutput {
+    fn start(self: Box<Self>, rate: u32, channels: u16, mut renderer: Renderer) -> Result<Box<dyn std::any::Any>, CaptureError> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        // 10 ms periods, like a sound card's.
+        let period = (rate as usize / 100).max(1) * channels as usize;
+        let interval = Duration::from_secs_f32(0.01 / self.pace.max(0.01));
+        let played = self.played.clone();
+        let thread = std::thread::Builder::new()
+            .name("relato-test-output".into())
+            .spawn(move || {
+                let mut buffer = vec![0.0f32; period];
+                let started = Instant::now();
+                let mut periods = 0u32;
+                while !stopped.load(Ordering::Acquire) {
+                    renderer.render(&mut buffer);
+                    played.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(&buffer);
+                    periods += 1;
+                    if let Some(wait) = (interval * periods).checked_sub(started.elapsed()) {
+                        std::thread::sleep(wait);
+                    }
+                }
+            })
+            .map_err(|e| CaptureError::OutputFailed(e.to_string()))?;
+        Ok(Box::new(StopOnDrop(stop, Some(thread))))
+    }
+}

@@ -1,0 +1,672 @@
+//! The review workspace's reads and writes, between the commands and the
+//! vault and `relato-review`. Like the other services it knows nothing of
+//! Tauri and is tested as library code.
+//!
+//! Transcripts and annotations are stored as sealed, append-only revisions
+//! by the vault; this module checks them with `relato-review` before
+//! anything is written (a refused save stores nothing) and shapes them for
+//! the window. Quality figures, suggestions and search run on the editor's
+//! current transcript, saved or not, so the panel follows the typing.
+
+use relato_review::{vocabulary, Annotation, Lang, Phase, QualityReport, Tier, Transcript};
+use relato_vault::{AnnotationRevision, Origin, RecordingEventKind, TranscriptRevision, Vault, VaultError};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::dto::SessionView;
+use crate::error::CommandError;
+
+/// Codes this module raises besides the vault's and the review crate's.
+pub const REVIEW_ERROR_CODES: &[&str] = &["review.unknown_annotation"];
+
+/// Everything the review screen shows when it opens.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ReviewData {
+    pub session: SessionView,
+    pub recordings: Vec<RecordingView>,
+    /// The recording reviewed: the session's latest sealed one.
+    pub recording_id: Option<String>,
+    pub peaks: Option<PeaksView>,
+    pub markers: Vec<MarkView>,
+    pub phases: Vec<PhaseView>,
+    pub transcript: Option<TranscriptView>,
+    pub annotations: Vec<AnnotationView>,
+    /// Annotations whose stored revision could not be opened.
+    pub damaged_annotations: u32,
+    pub vocabulary: Vec<vocabulary::Code>,
+    /// Whether the role may save transcripts and annotations.
+    pub may_edit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct RecordingView {
+    pub id: String,
+    /// `captured` or `imported`.
+    pub origin: String,
+    pub started_at: String,
+    pub duration_ms: u64,
+    pub sealed: bool,
+    /// SHA-256 of the original's exported form, once sealed.
+    pub sha256: Option<String>,
+    pub file_name: Option<String>,
+}
+
+/// Waveform peaks as stored: (min, max) signed bytes per `frames_per_peak`.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct PeaksView {
+    pub sample_rate: u32,
+    pub frames_per_peak: u32,
+    pub data_base64: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct MarkView {
+    pub at_ms: u64,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct PhaseView {
+    pub at_ms: u64,
+    pub phase: Phase,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct TranscriptView {
+    pub rev: u32,
+    pub saved_at: String,
+    pub author: String,
+    pub sha256: String,
+    pub source: Option<String>,
+    pub document: Transcript,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct RevisionSummary {
+    pub rev: u32,
+    pub saved_at: String,
+    pub author: String,
+    pub sha256: String,
+    pub source: Option<String>,
+    pub segments: u32,
+}
+
+/// An annotation as the window sends it.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct AnnotationInput {
+    pub tier: Tier,
+    pub start_ms: u64,
+    pub end_ms: u64,
+    pub code: String,
+    pub segment_id: Option<String>,
+    pub note: Option<String>,
+    pub target_id: Option<String>,
+}
+
+/// One revision of an annotation, with who saved it.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct AnnotationView {
+    pub id: String,
+    pub rev: u32,
+    pub saved_at: String,
+    pub author: String,
+    pub sha256: String,
+    pub deleted: bool,
+    pub tier: Tier,
+    pub start_ms: u64,
+    pub end_ms: u64,
+    pub code: String,
+    pub segment_id: Option<String>,
+    pub note: Option<String>,
+    pub target_id: Option<String>,
+}
+
+/// One custody line about the session, its recordings, transcript or
+/// annotations.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct CustodyEntryView {
+    pub seq: u64,
+    pub at: String,
+    /// The acting user's login name.
+    pub actor: String,
+    pub event: String,
+    pub object_kind: Option<String>,
+    pub object_id: Option<String>,
+    pub sha256: Option<String>,
+    /// The entry's details as JSON text.
+    pub details: String,
+}
+
+/// The review screen's data for `session`.
+pub fn review_data(v: &Vault, session: SessionView) -> Result<ReviewData, CommandError> {
+    let recordings: Vec<_> = v.recordings(&session.id)?.into_iter().filter_map(Result::ok).collect();
+    let views = recordings.iter().map(recording_view).collect();
+    let reviewed = recordings.iter().rev().find(|r| r.end.is_some());
+    let (mut peaks, mut markers, mut phases) = (None, Vec::new(), Vec::new());
+    if let Some(rec) = reviewed {
+        if let Some(rate) = sample_rate(&rec.origin) {
+            let ms = |frame: u64| frame * 1000 / rate as u64;
+            for event in v.recording_events(&rec.id)? {
+                match event.kind {
+                    RecordingEventKind::Marker { label } => markers.push(MarkView { at_ms: ms(event.at_frame), label }),
+                    RecordingEventKind::Phase { phase } => {
+                        if let Some(phase) = review_phase(phase) {
+                            phases.push(PhaseView { at_ms: ms(event.at_frame), phase });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(stream) = &rec.peaks_stream_id {
+                use base64::Engine;
+                let bytes = zeroize::Zeroizing::new(v.read_stream(stream)?);
+                peaks = Some(PeaksView {
+                    sample_rate: rate,
+                    frames_per_peak: relato_capture::level::PEAK_FRAMES as u32,
+                    data_base64: base64::engine::general_purpose::STANDARD.encode(&*bytes),
+                });
+            }
+        }
+    }
+    let transcript = v.transcript(&session.id)?.map(|t| transcript_view(&t)).transpose()?;
+    let mut annotations = Vec::new();
+    let mut damaged = 0;
+    for a in v.annotations(&session.id)? {
+        match a.as_ref().map_err(|_| ()).and_then(|a| annotation_view(a).map_err(|_| ())) {
+            Ok(view) => annotations.push(view),
+            Err(()) => damaged += 1,
+        }
+    }
+    Ok(ReviewData {
+        recording_id: reviewed.map(|r| r.id.clone()),
+        session,
+        recordings: views,
+        peaks,
+        markers,
+        phases,
+        transcript,
+        annotations,
+        damaged_annotations: damaged,
+        vocabulary: vocabulary::all().copied().collect(),
+        may_edit: v.me().role.may_review(),
+    })
+}
+
+fn sample_rate(origin: &Origin) -> Option<u32> {
+    match origin {
+        Origin::Captured { format, .. } => Some(format.sample_rate),
+        Origin::Imported { format, .. } => format.map(|f| f.sample_rate),
+    }
+    .filter(|&r| r > 0)
+}
+
+/// The vault's phase as the review crate names it (the same four).
+fn review_phase(phase: relato_vault::Phase) -> Option<Phase> {
+    serde_json::to_value(phase).ok().and_then(|v| serde_json::from_value(v).ok())
+}
+
+fn recording_view(r: &relato_vault::Recording) -> RecordingView {
+    let (origin, file_name) = match &r.origin {
+        Origin::Captured { .. } => ("captured", None),
+        Origin::Imported { file_name, .. } => ("imported", Some(file_name.clone())),
+    };
+    RecordingView {
+        id: r.id.clone(),
+        origin: origin.into(),
+        started_at: r.started_at.clone(),
+        duration_ms: r.end.as_ref().map_or(0, |e| e.duration_ms),
+        sealed: r.end.is_some(),
+        sha256: r.end.as_ref().map(|e| e.sha256_original.clone()),
+        file_name,
+    }
+}
+
+fn corrupt(record: String) -> CommandError {
+    VaultError::RecordCorrupt { record }.into()
+}
+
+fn transcript_of(t: &TranscriptRevision) -> Result<Transcript, CommandError> {
+    serde_json::from_value(t.document.clone()).map_err(|_| corrupt(format!("transcript_revisions/{}/{}", t.session_id, t.rev)))
+}
+
+fn transcript_view(t: &TranscriptRevision) -> Result<TranscriptView, CommandError> {
+    Ok(TranscriptView {
+        rev: t.rev,
+        saved_at: t.saved_at.clone(),
+        author: t.author.clone(),
+        sha256: t.sha256.clone(),
+        source: t.source.clone(),
+        document: transcript_of(t)?,
+    })
+}
+
+fn annotation_of(a: &AnnotationRevision) -> Result<Annotation, CommandError> {
+    let mut v = a.document.clone();
+    let object = v.as_object_mut().ok_or_else(|| corrupt(format!("annotation_revisions/{}/{}", a.annotation_id, a.rev)))?;
+    object.insert("id".into(), a.annotation_id.clone().into());
+    serde_json::from_value(v).map_err(|_| corrupt(format!("annotation_revisions/{}/{}", a.annotation_id, a.rev)))
+}
+
+fn annotation_view(a: &AnnotationRevision) -> Result<AnnotationView, CommandError> {
+    let x = annotation_of(a)?;
+    Ok(AnnotationView {
+        id: a.annotation_id.clone(),
+        rev: a.rev,
+        saved_at: a.saved_at.clone(),
+        author: a.author.clone(),
+        sha256: a.sha256.clone(),
+        deleted: a.deleted,
+        tier: x.tier,
+        start_ms: x.start_ms,
+        end_ms: x.end_ms,
+        code: x.code,
+        segment_id: x.segment_id,
+        note: x.note,
+        target_id: x.target_id,
+    })
+}
+
+/// The latest saved transcript, or an empty one.
+fn latest_transcript(v: &Vault, session_id: &str) -> Result<Transcript, CommandError> {
+    v.transcript(session_id)?.map(|t| transcript_of(&t)).transpose().map(Option::unwrap_or_default)
+}
+
+/// The session's current annotations (damaged ones left out).
+fn current_annotations(v: &Vault, session_id: &str) -> Result<Vec<Annotation>, CommandError> {
+    Ok(v.annotations(session_id)?.into_iter().filter_map(|a| a.ok().and_then(|a| annotation_of(&a).ok())).collect())
+}
+
+/// Saves `document` as the next revision after checking it.
+pub fn save_transcript(v: &Vault, session_id: &str, mut document: Transcript) -> Result<TranscriptView, CommandError> {
+    // Labels the reviewer cleared are absent rather than empty.
+    for s in &mut document.segments {
+        s.label = s.label.take().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
+    }
+    document.validate()?;
+    let value = serde_json::to_value(&document).expect("transcripts serialise");
+    let saved = v.save_transcript(session_id, &value, &document.canonical_text(), None)?;
+    transcript_view(&saved)
+}
+
+pub fn transcript_revisions(v: &Vault, session_id: &str) -> Result<Vec<RevisionSummary>, CommandError> {
+    let session = v.session(session_id)?;
+    let mut out = Vec::new();
+    for t in v.transcript_revisions(&session.id)? {
+        let t = t?;
+        let segments = t.document.get("segments").and_then(|s| s.as_array()).map_or(0, |s| s.len() as u32);
+        out.push(RevisionSummary { rev: t.rev, saved_at: t.saved_at, author: t.author, sha256: t.sha256, source: t.source, segments });
+    }
+    Ok(out)
+}
+
+pub fn transcript_revision(v: &Vault, session_id: &str, rev: u32) -> Result<TranscriptView, CommandError> {
+    let session = v.session(session_id)?;
+    let t = v
+        .transcript_at(&session.id, rev)?
+        .ok_or_else(|| VaultError::RecordNotFound { kind: "transcript revision", id: format!("{}/{rev}", session.id) })?;
+    transcript_view(&t)
+}
+
+/// Saves a new annotation (`id` = `None`) or the next revision of one,
+/// after checking it against the vocabulary and the saved transcript.
+pub fn save_annotation(v: &Vault, session_id: &str, id: Option<&str>, input: AnnotationInput) -> Result<AnnotationView, CommandError> {
+    let session = v.session(session_id)?;
+    let text = |t: Option<String>| t.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    let annotation = Annotation {
+        id: String::new(),
+        tier: input.tier,
+        start_ms: input.start_ms,
+        end_ms: input.end_ms,
+        code: input.code,
+        segment_id: text(input.segment_id),
+        note: text(input.note),
+        target_id: text(input.target_id),
+    };
+    let transcript = v.transcript(&session.id)?.map(|t| transcript_of(&t)).transpose()?;
+    annotation.check(transcript.as_ref())?;
+    if let Some(target) = &annotation.target_id {
+        let found = v.annotation(&session.id, target).ok().filter(|a| !a.deleted && Some(target.as_str()) != id);
+        if found.is_none() {
+            return Err(CommandError::new("review.unknown_annotation", format!("annotation {target} is not in this session"))
+                .with_arg_default("annotation", target.clone()));
+        }
+    }
+    let mut document = serde_json::to_value(&annotation).expect("annotations serialise");
+    // The id is the vault's, not part of the stored document.
+    document.as_object_mut().expect("an object").remove("id");
+    annotation_view(&v.save_annotation(&session.id, id, &document)?)
+}
+
+pub fn delete_annotation(v: &Vault, session_id: &str, id: &str) -> Result<(), CommandError> {
+    let session = v.session(session_id)?;
+    v.delete_annotation(&session.id, id)?;
+    Ok(())
+}
+
+pub fn annotation_history(v: &Vault, session_id: &str, id: &str) -> Result<Vec<AnnotationView>, CommandError> {
+    let session = v.session(session_id)?;
+    v.annotation_history(&session.id, id)?.into_iter().map(|a| annotation_view(&a?)).collect()
+}
+
+/// Phase starts of the reviewed recording, as the quality figures need them.
+fn phases(v: &Vault, session_id: &str) -> Result<Vec<(u64, Phase)>, CommandError> {
+    let recordings = v.recordings(session_id)?;
+    let Some(rec) = recordings.into_iter().filter_map(Result::ok).rev().find(|r| r.end.is_some()) else {
+        return Ok(Vec::new());
+    };
+    let Some(rate) = sample_rate(&rec.origin) else { return Ok(Vec::new()) };
+    Ok(v
+        .recording_events(&rec.id)?
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            RecordingEventKind::Phase { phase } => review_phase(phase).map(|p| (e.at_frame * 1000 / rate as u64, p)),
+            _ => None,
+        })
+        .collect())
+}
+
+/// The panel's figures for `document` (the latest saved one when `None`).
+pub fn quality_report(v: &Vault, session_id: &str, document: Option<Transcript>) -> Result<QualityReport, CommandError> {
+    let session = v.session(session_id)?;
+    let transcript = match document {
+        Some(t) => t,
+        None => latest_transcript(v, &session.id)?,
+    };
+    Ok(relato_review::report(&transcript, &current_annotations(v, &session.id)?, &phases(v, &session.id)?))
+}
+
+pub fn search_session(v: &Vault, session_id: &str, query: &str, document: Option<Transcript>) -> Result<Vec<relato_review::Match>, CommandError> {
+    let session = v.session(session_id)?;
+    let transcript = match document {
+        Some(t) => t,
+        None => latest_transcript(v, &session.id)?,
+    };
+    Ok(relato_review::search(query, &transcript.segments, &current_annotations(v, &session.id)?))
+}
+
+/// Suggestions for the interviewer's segments of `document`.
+pub fn prompt_suggestions(document: &Transcript, language: &str) -> Vec<relato_review::SegmentSuggestion> {
+    let lang = if language == "en" { Lang::En } else { Lang::Es };
+    relato_review::suggest_transcript(document, lang)
+}
+
+/// The case chain's lines about `session_id`: its own, its recordings',
+/// its transcript's and its annotations'.
+pub fn session_custody(v: &Vault, session_id: &str) -> Result<Vec<CustodyEntryView>, CommandError> {
+    let session = v.session(session_id)?;
+    let recordings: Vec<String> = v.recordings(&session.id)?.into_iter().filter_map(|r| r.ok().map(|r| r.id)).collect();
+    let annotations: Vec<String> =
+        v.annotations(&session.id)?.into_iter().filter_map(|a| a.ok().map(|a| a.annotation_id)).collect();
+    let ours = |id: &str| id == session.id || recordings.iter().any(|r| r == id) || annotations.iter().any(|a| a == id);
+    let mut out = Vec::new();
+    for line in v.custody_lines(&session.case_id)? {
+        let Ok(entry) = serde_json::from_str::<relato_vault::custody::Entry>(&line.line) else { continue };
+        let detail = |k: &str| entry.details.get(k).and_then(|x| x.as_str()).map(str::to_owned);
+        let about = entry.objects.iter().any(|o| ours(&o.id))
+            || detail("session_id").is_some_and(|s| s == session.id)
+            || detail("recording_id").is_some_and(|r| ours(&r));
+        if !about {
+            continue;
+        }
+        let object = entry.objects.first();
+        out.push(CustodyEntryView {
+            seq: entry.seq,
+            at: entry.time.clone(),
+            actor: entry.actor.name.clone(),
+            event: entry.event.clone(),
+            object_kind: object.map(|o| o.kind.clone()),
+            object_id: object.map(|o| o.id.clone()),
+            sha256: object.map(|o| o.sha256.clone()),
+            details: serde_json::Value::Object(entry.details.clone()).to_string(),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dto::{CaseInput, NewVaultInput, SessionInput};
+    use crate::listening::ListeningService;
+    use crate::service::VaultService;
+    use relato_capture::{CapturedOutput, FakeSource, Pace, Recorder, RecorderOptions};
+    use relato_review::{Segment, Speaker};
+    use relato_vault::{AudioFormat, KdfParams, SampleFormat};
+    use std::time::{Duration, Instant};
+
+    const PASS: &str = "una frase de acceso larga";
+
+    /// A vault with one session holding a 4-second capture (16 kHz mono)
+    /// with a marker at 1 s and the free narrative from 2 s.
+    fn recorded_session(dir: &tempfile::TempDir) -> (VaultService, String) {
+        let vaults = VaultService::at(dir.path().join("vault.relato")).with_kdf(KdfParams::insecure_fast());
+        vaults.create(NewVaultInput { organisation: "ODI".into(), admin_name: "Ana".into(), passphrase: PASS.into() }).unwrap();
+        let case = vaults.create_case(CaseInput { reference: "EXP-1".into(), place: None, institution: None }).unwrap();
+        let session = vaults
+            .create_session(SessionInput {
+                case_id: case.id,
+                child_code: "NNA-031".into(),
+                age_years: 7,
+                language: "es".into(),
+                persons_present: vec![],
+                protocol: None,
+                consent_reference: None,
+                location: None,
+            })
+            .unwrap();
+        let format = AudioFormat { sample_rate: 16_000, channels: 1, sample_format: SampleFormat::I16 };
+        let source = FakeSource { format, pace: Pace::RealTime, total_frames: Some(64_000) };
+        let vault = vaults.take_vault().unwrap();
+        let rec = Recorder::start(vault, &session.id, Box::new(source), RecorderOptions::default()).map_err(|(_, e)| e).unwrap();
+        wait_frames(&rec, 16_000);
+        rec.marker(None).unwrap();
+        wait_frames(&rec, 32_000);
+        rec.phase(relato_vault::Phase::FreeNarrative).unwrap();
+        wait_frames(&rec, 64_000);
+        let (vault, result) = rec.stop();
+        result.unwrap();
+        vaults.give_back(vault);
+        (vaults, session.id)
+    }
+
+    fn rec_frames(rec: &Recorder) -> u64 {
+        rec.shared().captured_frames.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    fn wait_frames(rec: &Recorder, n: u64) {
+        while rec_frames(rec) < n {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    fn segment(id: &str, start: u64, end: u64, speaker: Speaker, text: &str) -> Segment {
+        Segment::new(id, start, end, speaker, text)
+    }
+
+    fn transcript() -> Transcript {
+        Transcript {
+            segments: vec![
+                segment("s1", 0, 1_500, Speaker::Interviewer, "Cuéntame todo lo que pasó."),
+                segment("s2", 1_500, 3_000, Speaker::Child, "Había una cámara en la repisa."),
+                segment("s3", 3_000, 4_000, Speaker::Interviewer, "¿Era de día o de noche?"),
+            ],
+        }
+    }
+
+    fn input(tier: Tier, code: &str, segment: Option<&str>, note: Option<&str>) -> AnnotationInput {
+        AnnotationInput {
+            tier,
+            start_ms: 1_500,
+            end_ms: 3_000,
+            code: code.into(),
+            segment_id: segment.map(Into::into),
+            note: note.map(Into::into),
+            target_id: None,
+        }
+    }
+
+    fn events(vaults: &VaultService, session: &str) -> Vec<String> {
+        vaults.with_vault(|v| session_custody(v, session)).unwrap().into_iter().map(|e| e.event).collect()
+    }
+
+    #[test]
+    fn the_review_data_carry_the_recordings_peaks_markers_and_phases() {
+        let dir = tempfile::tempdir().unwrap();
+        let (vaults, session) = recorded_session(&dir);
+        let view = vaults.session(&session).unwrap();
+        let data = vaults.with_vault(|v| review_data(v, view)).unwrap();
+        assert_eq!(data.recordings.len(), 1);
+        assert_eq!(data.recordings[0].duration_ms, 4_000);
+        assert_eq!(data.recording_id.as_deref(), Some(data.recordings[0].id.as_str()));
+        let peaks = data.peaks.expect("a capture has peaks");
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(peaks.data_base64).unwrap();
+        assert_eq!((peaks.sample_rate, peaks.frames_per_peak), (16_000, 480));
+        assert_eq!(bytes.len(), 2 * 64_000usize.div_ceil(480), "one (min, max) pair per 480 frames");
+        assert_eq!(data.markers.len(), 1);
+        assert!((1_000..1_100).contains(&data.markers[0].at_ms), "{:?}", data.markers);
+        assert_eq!(data.phases.len(), 1);
+        assert_eq!(data.phases[0].phase, Phase::FreeNarrative);
+        assert!(data.transcript.is_none() && data.annotations.is_empty());
+        assert!(data.may_edit);
+        assert!(data.vocabulary.iter().any(|c| c.code == "camera_or_recording_device"));
+    }
+
+    #[test]
+    fn transcripts_are_checked_before_saving_and_every_save_is_a_revision() {
+        let dir = tempfile::tempdir().unwrap();
+        let (vaults, session) = recorded_session(&dir);
+        let mut bad = transcript();
+        bad.segments[2].start_ms = 2_500; // overlaps the child, unmarked
+        let err = vaults.with_vault(|v| save_transcript(v, &session, bad)).unwrap_err();
+        assert_eq!(err.code, "review.segment_overlap_unmarked");
+        assert_eq!(err.args.get("segment"), Some(&serde_json::json!("s3")));
+        assert!(vaults.with_vault(|v| transcript_revisions(v, &session)).unwrap().is_empty(), "a refused save stores nothing");
+
+        let first = vaults.with_vault(|v| save_transcript(v, &session, transcript())).unwrap();
+        assert_eq!(first.rev, 1);
+        let mut edited = transcript();
+        edited.segments[1].text = "Había una cámara roja en la repisa.".into();
+        edited.segments[1].label = Some("  ".into());
+        let second = vaults.with_vault(|v| save_transcript(v, &session, edited.clone())).unwrap();
+        assert_eq!(second.rev, 2);
+        assert_ne!(first.sha256, second.sha256);
+        assert_eq!(second.document, edited_without_blank_label(edited));
+        let revisions = vaults.with_vault(|v| transcript_revisions(v, &session)).unwrap();
+        assert_eq!(revisions.iter().map(|r| (r.rev, r.segments)).collect::<Vec<_>>(), [(1, 3), (2, 3)]);
+        assert_eq!(vaults.with_vault(|v| transcript_revision(v, &session, 1)).unwrap(), first, "earlier revisions stay readable");
+        assert_eq!(vaults.with_vault(|v| transcript_revision(v, &session, 9)).unwrap_err().code, "record.not_found");
+        assert_eq!(events(&vaults, &session).iter().filter(|e| *e == "TRANSCRIPT_SAVED").count(), 2);
+    }
+
+    fn edited_without_blank_label(mut t: Transcript) -> Transcript {
+        t.segments[1].label = None;
+        t
+    }
+
+    #[test]
+    fn annotations_are_checked_versioned_deleted_with_history_and_logged() {
+        let dir = tempfile::tempdir().unwrap();
+        let (vaults, session) = recorded_session(&dir);
+        let save = |id: Option<&str>, i: AnnotationInput| vaults.with_vault(|v| save_annotation(v, &session, id, i));
+        assert_eq!(
+            save(None, input(Tier::PromptType, "invitation", Some("s1"), None)).unwrap_err().code,
+            "review.annotation_unknown_segment",
+            "no transcript saved yet"
+        );
+        vaults.with_vault(|v| save_transcript(v, &session, transcript())).unwrap();
+        assert_eq!(save(None, input(Tier::PromptType, "invitation", Some("s2"), None)).unwrap_err().code, "review.annotation_not_interviewer");
+        assert_eq!(save(None, input(Tier::Indicators, "invitation", None, None)).unwrap_err().code, "review.annotation_unknown_code");
+        assert_eq!(save(None, input(Tier::Notes, "note", None, Some(" "))).unwrap_err().code, "review.annotation_note_required");
+
+        let prompt = save(None, input(Tier::PromptType, "option_posing", Some("s3"), None)).unwrap();
+        let camera = save(None, input(Tier::Indicators, "camera_or_recording_device", Some("s2"), Some("en la repisa"))).unwrap();
+        assert_eq!((camera.rev, camera.note.as_deref()), (1, Some("en la repisa")));
+        let comment = AnnotationInput { target_id: Some(camera.id.clone()), ..input(Tier::Notes, "note", None, Some("Preguntar el color")) };
+        let note = save(None, comment.clone()).unwrap();
+        assert_eq!(note.target_id.as_deref(), Some(camera.id.as_str()));
+        let stray = AnnotationInput { target_id: Some("nada".into()), ..comment };
+        let err = save(None, stray).unwrap_err();
+        assert_eq!((err.code.as_str(), err.args.get("annotation")), ("review.unknown_annotation", Some(&serde_json::json!("nada"))));
+
+        let reclassified = save(Some(&prompt.id), input(Tier::PromptType, "directive", Some("s3"), None)).unwrap();
+        assert_eq!((reclassified.id.as_str(), reclassified.rev, reclassified.code.as_str()), (prompt.id.as_str(), 2, "directive"));
+        vaults.with_vault(|v| delete_annotation(v, &session, &note.id)).unwrap();
+
+        let view = vaults.session(&session).unwrap();
+        let data = vaults.with_vault(|v| review_data(v, view)).unwrap();
+        let mut listed: Vec<_> = data.annotations.iter().map(|a| (a.code.as_str(), a.rev)).collect();
+        listed.sort();
+        assert_eq!(listed, [("camera_or_recording_device", 1), ("directive", 2)]);
+        let history = vaults.with_vault(|v| annotation_history(v, &session, &note.id)).unwrap();
+        assert_eq!(history.iter().map(|a| (a.rev, a.deleted)).collect::<Vec<_>>(), [(1, false), (2, true)]);
+        let logged = events(&vaults, &session);
+        assert_eq!(logged.iter().filter(|e| *e == "ANNOTATION_SAVED").count(), 4);
+        assert_eq!(logged.iter().filter(|e| *e == "ANNOTATION_DELETED").count(), 1);
+    }
+
+    #[test]
+    fn the_figures_follow_the_editors_transcript_and_the_annotations() {
+        let dir = tempfile::tempdir().unwrap();
+        let (vaults, session) = recorded_session(&dir);
+        vaults.with_vault(|v| save_transcript(v, &session, transcript())).unwrap();
+        let report = |doc: Option<Transcript>| vaults.with_vault(|v| quality_report(v, &session, doc)).unwrap();
+        let saved = report(None);
+        assert_eq!((saved.child.ms, saved.child.words), (1_500, 6));
+        assert_eq!(saved.invitation_share.prompts, 0);
+        // The panel follows unsaved typing.
+        let mut typing = transcript();
+        typing.segments[1].text.push_str(" Y una luz.");
+        assert_eq!(report(Some(typing)).child.words, 9);
+        // s3 falls in the free narrative (phase from 2 s): an interviewer turn there.
+        assert_eq!(saved.free_narrative_interviewer_turns.count, 1);
+        let save = |i| vaults.with_vault(|v| save_annotation(v, &session, None, i)).unwrap();
+        save(input(Tier::PromptType, "invitation", Some("s1"), None));
+        save(input(Tier::PromptType, "option_posing", Some("s3"), None));
+        let coded = report(None);
+        assert_eq!((coded.invitation_share.invitations, coded.invitation_share.prompts), (1, 2));
+        assert_eq!(coded.first_option_posing_or_suggestive.map(|f| f.segment_id), Some("s3".into()));
+
+        let found = vaults.with_vault(|v| search_session(v, &session, "CAMARA", None)).unwrap();
+        assert_eq!(found.len(), 1, "accent- and case-insensitive");
+        let suggestions = prompt_suggestions(&transcript(), "es");
+        let kinds: Vec<_> = suggestions.iter().map(|s| (s.segment_id.as_str(), s.kind.code())).collect();
+        assert_eq!(kinds, [("s1", "invitation"), ("s3", "option_posing")]);
+    }
+
+    #[test]
+    fn listening_plays_the_sealed_original_and_logs_what_was_heard_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let (vaults, session) = recorded_session(&dir);
+        let output = CapturedOutput::new(4.0);
+        let out = output.clone();
+        let listening = ListeningService::new(Box::new(move || Box::new(out.clone())));
+        let recording = vaults.with_vault(|v| Ok(v.recordings(&session)?)).unwrap().remove(0).unwrap();
+        assert_eq!(listening.play(0).unwrap_err().code, "app.player_not_open");
+        let opened = listening.open(&vaults, &recording.id).unwrap();
+        assert_eq!((opened.position_ms, opened.duration_ms, opened.playing), (0, 4_000, false));
+        listening.seek(1_000).unwrap();
+        listening.play(0).unwrap();
+        let start = Instant::now();
+        while listening.status().unwrap().position_ms < 2_000 {
+            assert!(start.elapsed() < Duration::from_secs(10), "{:?}", listening.status());
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        listening.pause().unwrap();
+        assert!(out_heard(&output), "audio reached the output");
+        assert!(!events(&vaults, &session).contains(&"PLAYBACK".to_owned()), "logged at close, not per second");
+        assert!(listening.close(&vaults).unwrap());
+        assert!(!listening.close(&vaults).unwrap(), "closing twice logs once");
+        let lines = vaults.with_vault(|v| session_custody(v, &session)).unwrap();
+        let playback: Vec<_> = lines.iter().filter(|e| e.event == "PLAYBACK").collect();
+        assert_eq!(playback.len(), 1);
+        let details: serde_json::Value = serde_json::from_str(&playback[0].details).unwrap();
+        let range = &details["ranges_ms"][0];
+        assert_eq!(range[0], 1_000);
+        assert!((2_000..2_600).contains(&range[1].as_u64().unwrap()), "{details}");
+    }
+
+    fn out_heard(output: &CapturedOutput) -> bool {
+        output.played.lock().unwrap().iter().any(|&s| s.abs() > 0.01)
+    }
+}
