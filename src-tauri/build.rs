@@ -46,6 +46,7 @@ const COMMANDS: &[&str] = &[
     "player_speed",
     "player_status",
     "player_close",
+    "save_vocabulary_code",
 ];
 
 /// The commit for the About screen: `git rev-parse --short HEAD` (with

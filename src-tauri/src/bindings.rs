@@ -58,6 +58,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             review_commands::player_speed,
             review_commands::player_status,
             review_commands::player_close,
+            review_commands::save_vocabulary_code,
         ])
         .events(collect_events![VaultLocked, DownloadFinished, CaptureStatus, CloseRefused, PlayerStatusEvent])
         .constant("LIMITS", Limits::of_vault())

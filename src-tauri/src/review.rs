@@ -8,7 +8,8 @@
 //! the window. Quality figures, suggestions and search run on the editor's
 //! current transcript, saved or not, so the panel follows the typing.
 
-use relato_review::{vocabulary, Annotation, Lang, Phase, QualityReport, Tier, Transcript};
+use relato_review::vocabulary::{self, AddedCode, Vocabulary};
+use relato_review::{Annotation, Lang, Phase, QualityReport, Tier, Transcript};
 use relato_vault::{AnnotationRevision, Origin, RecordingEventKind, TranscriptRevision, Vault, VaultError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -33,9 +34,12 @@ pub struct ReviewData {
     pub annotations: Vec<AnnotationView>,
     /// Annotations whose stored revision could not be opened.
     pub damaged_annotations: u32,
-    pub vocabulary: Vec<vocabulary::Code>,
+    /// Seeded codes and those added to this vault.
+    pub vocabulary: Vec<vocabulary::Entry>,
     /// Whether the role may save transcripts and annotations.
     pub may_edit: bool,
+    /// Whether the role may add codes to the indicators (administrators).
+    pub may_add_codes: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
@@ -187,8 +191,9 @@ pub fn review_data(v: &Vault, session: SessionView) -> Result<ReviewData, Comman
         transcript,
         annotations,
         damaged_annotations: damaged,
-        vocabulary: vocabulary::all().copied().collect(),
+        vocabulary: vocabulary_of(v)?.entries(),
         may_edit: v.me().role.may_review(),
+        may_add_codes: v.me().role == relato_vault::Role::Administrator,
     })
 }
 
@@ -323,7 +328,7 @@ pub fn save_annotation(v: &Vault, session_id: &str, id: Option<&str>, input: Ann
         target_id: text(input.target_id),
     };
     let transcript = v.transcript(&session.id)?.map(|t| transcript_of(&t)).transpose()?;
-    annotation.check(transcript.as_ref())?;
+    annotation.check(&vocabulary_of(v)?, transcript.as_ref())?;
     if let Some(target) = &annotation.target_id {
         let found = v.annotation(&session.id, target).ok().filter(|a| !a.deleted && Some(target.as_str()) != id);
         if found.is_none() {
@@ -346,6 +351,50 @@ pub fn delete_annotation(v: &Vault, session_id: &str, id: &str) -> Result<(), Co
 pub fn annotation_history(v: &Vault, session_id: &str, id: &str) -> Result<Vec<AnnotationView>, CommandError> {
     let session = v.session(session_id)?;
     v.annotation_history(&session.id, id)?.into_iter().map(|a| annotation_view(&a?)).collect()
+}
+
+/// The seed plus the codes added to this vault (damaged ones left out:
+/// annotations using them then fail their check rather than pass unseen).
+fn vocabulary_of(v: &Vault) -> Result<Vocabulary, CommandError> {
+    Ok(Vocabulary::with_added(v.vocabulary_codes()?.into_iter().filter_map(|r| {
+        let r = r.ok()?;
+        Some((r.tier.parse().ok()?, r.code, serde_json::from_value::<AddedCode>(r.document).ok()?))
+    })))
+}
+
+/// Whether any revision of any annotation, in any session, uses
+/// `tier`/`code` (deleted and edited ones included: their history still
+/// reads with the code's meaning).
+fn code_in_use(v: &Vault, tier: Tier, code: &str) -> Result<bool, CommandError> {
+    for case in v.cases()?.into_iter().filter_map(Result::ok) {
+        for session in v.sessions(&case.id)?.into_iter().filter_map(Result::ok) {
+            for a in v.all_annotation_revisions(&session.id)?.into_iter().filter_map(Result::ok) {
+                if a.document.get("tier").and_then(|t| t.as_str()) == Some(tier.id())
+                    && a.document.get("code").and_then(|c| c.as_str()) == Some(code)
+                {
+                    return Ok(true);
+                }
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Adds a code to a tier's vocabulary, or revises an added one whose
+/// meaning no annotation relies on yet (see `vocabulary::check_addition`).
+pub fn save_vocabulary_code(v: &Vault, tier: Tier, code: &str, texts: AddedCode) -> Result<vocabulary::Entry, CommandError> {
+    let current = match v.vocabulary_history(tier.id(), code) {
+        Ok(history) => history.into_iter().last().transpose()?.map(|r| serde_json::from_value::<AddedCode>(r.document)),
+        Err(VaultError::RecordNotFound { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let current = current.transpose().map_err(|_| corrupt(format!("vocabulary_revisions/{}/{code}", tier.id())))?;
+    let used = current.is_some() && code_in_use(v, tier, code)?;
+    vocabulary::check_addition(tier, code, &texts, current.as_ref(), used)?;
+    let texts = texts.trimmed();
+    v.save_vocabulary_code(tier.id(), code, &serde_json::to_value(&texts).expect("texts serialise"))?;
+    let entry = Vocabulary::with_added([(tier, code.to_owned(), texts)]).entries().into_iter().find(|e| e.added);
+    Ok(entry.expect("the added code is listed"))
 }
 
 /// Phase starts of the reviewed recording, as the quality figures need them.
@@ -664,6 +713,40 @@ mod tests {
         let range = &details["ranges_ms"][0];
         assert_eq!(range[0], 1_000);
         assert!((2_000..2_600).contains(&range[1].as_u64().unwrap()), "{details}");
+    }
+
+    #[test]
+    fn administrators_add_codes_that_annotations_can_use_and_a_used_code_keeps_its_meaning() {
+        let dir = tempfile::tempdir().unwrap();
+        let (vaults, session) = recorded_session(&dir);
+        vaults.with_vault(|v| save_transcript(v, &session, transcript())).unwrap();
+        let texts = |definition_es: &str| AddedCode {
+            label_es: "Vehículo".into(),
+            label_en: "Vehicle".into(),
+            definition_es: definition_es.into(),
+            definition_en: "A car or van.".into(),
+        };
+        let save_code = |t: AddedCode| vaults.with_vault(|v| save_vocabulary_code(v, Tier::Indicators, "vehicle", t));
+        let annotate = || vaults.with_vault(|v| save_annotation(v, &session, None, input(Tier::Indicators, "vehicle", None, None)));
+        assert_eq!(annotate().unwrap_err().code, "review.annotation_unknown_code");
+        let added = save_code(texts("Un coche o camioneta.")).unwrap();
+        assert!(added.added && added.label_en == "Vehicle");
+        // Not used yet: the definition may still be corrected.
+        save_code(texts("Un coche, camioneta o autobús.")).unwrap();
+        let view = vaults.session(&session).unwrap();
+        let data = vaults.with_vault(|v| review_data(v, view)).unwrap();
+        assert!(data.may_add_codes);
+        let listed = data.vocabulary.iter().find(|e| e.code == "vehicle").unwrap();
+        assert_eq!(listed.definition_es, "Un coche, camioneta o autobús.");
+
+        annotate().unwrap();
+        let err = save_code(texts("Cualquier medio de transporte.")).unwrap_err();
+        assert_eq!((err.code.as_str(), err.args.get("code")), ("review.vocabulary_code_in_use", Some(&serde_json::json!("vehicle"))));
+        save_code(texts("Un coche, camioneta o autobús.")).expect("the same meaning may be saved again");
+        let seeded = vaults.with_vault(|v| save_vocabulary_code(v, Tier::Indicators, "places", texts("x")));
+        assert_eq!(seeded.unwrap_err().code, "review.vocabulary_code_seeded");
+        let fixed = vaults.with_vault(|v| save_vocabulary_code(v, Tier::PromptType, "leading", texts("x")));
+        assert_eq!(fixed.unwrap_err().code, "review.vocabulary_tier_fixed");
     }
 
     fn out_heard(output: &CapturedOutput) -> bool {

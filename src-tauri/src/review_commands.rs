@@ -173,3 +173,16 @@ pub async fn player_status(listening: State<'_, ListeningService>) -> Result<Opt
 pub async fn player_close(vault: State<'_, VaultService>, listening: State<'_, ListeningService>) -> Result<(), CommandError> {
     listening.close(&vault).map(|_| ())
 }
+
+/// Adds a code to the indicators, or revises an added code no annotation
+/// uses yet. Administrators only.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_vocabulary_code(
+    vault: State<'_, VaultService>,
+    tier: relato_review::Tier,
+    code: String,
+    texts: relato_review::vocabulary::AddedCode,
+) -> Result<relato_review::vocabulary::Entry, CommandError> {
+    vault.with_vault(|v| review::save_vocabulary_code(v, tier, code.trim(), texts))
+}

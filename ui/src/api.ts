@@ -6,13 +6,14 @@
 // `app.no_backend` when the page runs outside the desktop app.
 
 import { commands, events, LIMITS, type Result } from "./bindings";
-import type { AnnotationInput, CommandError as WireError, LiveStatus, LockReason, PlayerView, Transcript } from "./bindings";
+import type { AddedCode, AnnotationInput, CommandError as WireError, LiveStatus, LockReason, PlayerView, Tier, Transcript } from "./bindings";
 
 export type {
   AboutInfo,
+  AddedCode,
+  VocabularyEntry,
   AnnotationInput,
   AnnotationView,
-  Code,
   CustodyEntryView,
   MarkView,
   Match,
@@ -55,7 +56,7 @@ export type {
 export type TranscriptDoc = import("./bindings").Transcript;
 export type SegmentDoc = import("./bindings").Segment;
 export type PlayerStatus = import("./bindings").PlayerView;
-export type CodeView = import("./bindings").Code;
+export type CodeView = import("./bindings").VocabularyEntry;
 export type SearchMatch = import("./bindings").Match;
 export type PromptSuggestion = import("./bindings").SegmentSuggestion;
 
@@ -156,6 +157,7 @@ export const api = {
   playerSpeed: (speed: number) => call(() => commands.playerSpeed(speed)),
   playerStatus: () => call(() => commands.playerStatus()),
   playerClose: () => call(() => commands.playerClose()),
+  saveVocabularyCode: (tier: Tier, code: string, texts: AddedCode) => call(() => commands.saveVocabularyCode(tier, code, texts)),
 };
 
 /** Calls `handler` with the review player's state (about 25 a second while open); returns the unlisten function. */

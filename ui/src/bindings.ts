@@ -409,6 +409,18 @@ async playerClose() : Promise<Result<null, CommandError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Adds a code to the indicators, or revises an added code no annotation
+ * uses yet. Administrators only.
+ */
+async saveVocabularyCode(tier: Tier, code: string, texts: AddedCode) : Promise<Result<VocabularyEntry, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_vocabulary_code", { tier, code, texts }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -460,6 +472,10 @@ vault_path: string; os: string; devices: DeviceView[];
  */
 devices_error: CommandError | null }
 /**
+ * The texts an administrator gives a code added to a tier.
+ */
+export type AddedCode = { label_es: string; label_en: string; definition_es: string; definition_en: string }
+/**
  * An annotation as the window sends it.
  */
 export type AnnotationInput = { tier: Tier; start_ms: number; end_ms: number; code: string; segment_id: string | null; note: string | null; target_id: string | null }
@@ -501,10 +517,6 @@ export type ChildNarrative = { ms: number; start_ms: number; end_ms: number; seg
  * until the recording is stopped and sealed.
  */
 export type CloseRefused = Record<string, never>
-/**
- * One code of a tier's vocabulary.
- */
-export type Code = { tier: Tier; code: string; label_es: string; label_en: string; definition_es: string; definition_en: string }
 /**
  * A failure of a command, ready to be serialised for the UI.
  */
@@ -721,11 +733,19 @@ recording_id: string | null; peaks: PeaksView | null; markers: MarkView[]; phase
 /**
  * Annotations whose stored revision could not be opened.
  */
-damaged_annotations: number; vocabulary: Code[]; 
+damaged_annotations: number; 
+/**
+ * Seeded codes and those added to this vault.
+ */
+vocabulary: VocabularyEntry[]; 
 /**
  * Whether the role may save transcripts and annotations.
  */
-may_edit: boolean }
+may_edit: boolean; 
+/**
+ * Whether the role may add codes to the indicators (administrators).
+ */
+may_add_codes: boolean }
 export type RevisionSummary = { rev: number; saved_at: string; author: string; sha256: string; source: string | null; segments: number }
 export type SaveFolder = "downloads" | "home"
 /**
@@ -822,6 +842,14 @@ export type VaultStatus = {
  * The vault file, as shown to the user.
  */
 path: string; probe: VaultState }
+/**
+ * A code as listed: seeded or added, with its texts.
+ */
+export type VocabularyEntry = { tier: Tier; code: string; label_es: string; label_en: string; definition_es: string; definition_en: string; 
+/**
+ * Added by an administrator (in the vault), not seeded.
+ */
+added: boolean }
 
 /** tauri-specta globals **/
 

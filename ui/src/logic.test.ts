@@ -111,13 +111,14 @@ describe("routes", () => {
     { name: "case", id: "case_01HX" },
     { name: "session", id: "session-9" },
     { name: "record", sessionId: "session-9" },
+    { name: "review", sessionId: "session-9" },
     { name: "about" },
   ];
   it("round-trips every route through its hash", () => {
     for (const r of all) expect(parseRoute(routeHash(r))).toEqual(r);
   });
   it("sends unknown or malicious hashes home", () => {
-    for (const h of ["", "#", "#/", "#/nope", "#/cases/a/b", "#/cases/<img>", "#/sessions//record"]) {
+    for (const h of ["", "#", "#/", "#/nope", "#/cases/a/b", "#/cases/<img>", "#/sessions//record", "#/sessions//review", "#/sessions/a/review/x"]) {
       expect(parseRoute(h)).toEqual({ name: "cases" });
     }
   });

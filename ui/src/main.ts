@@ -7,6 +7,7 @@ import { formatElapsed, groupHash } from "./capture";
 import { el } from "./dom";
 import { LOCALES, loadLocale, saveLocale, translator, type Locale, type MessageKey, type Translator } from "./i18n";
 import { IdleWatch, isLockShortcut, loadIdleMinutes, saveIdleMinutes } from "./idle";
+import { closeReview, reviewMayLeave, reviewScreen } from "./review/screen";
 import { isPublic, parseRoute, routeHash, type Route } from "./routes";
 import { aboutScreen } from "./screens/about";
 import { caseScreen } from "./screens/case";
@@ -181,6 +182,8 @@ function screenFor(ctx: Ctx): HTMLElement {
       return sessionScreen(ctx, route.id);
     case "record":
       return recordScreen(ctx, route.sessionId);
+    case "review":
+      return reviewScreen(ctx, route.sessionId);
     case "about":
       return aboutScreen(ctx);
   }
@@ -240,7 +243,10 @@ function render(keepValues = false): void {
     ),
     el("div", { class: "top-right" }, languageSwitch(tr), navBar(tr)),
   );
-  const main = el("main", { class: "content", "data-screen": state.recovery ? "recovery" : state.route.name }, screenFor(ctx));
+  const screen = screenFor(ctx);
+  // Any other screen (another route, the lock screen) ends a review: its player closes.
+  if (screen.dataset.testid !== "review-screen") closeReview();
+  const main = el("main", { class: "content", "data-screen": state.recovery ? "recovery" : state.route.name }, screen);
   if (state.recovered && unlockedAs()) main.prepend(recoveredNotice(tr, state.recovered));
   const footer = el("footer", { class: "foot" }, tr.t("footer.offline"));
 
@@ -278,12 +284,21 @@ function watchActivity(): void {
 
 async function start(): Promise<void> {
   window.addEventListener("hashchange", () => {
+    const next = parseRoute(window.location.hash);
+    if (state.route.name === "review" && routeHash(next) !== routeHash(state.route)) {
+      const target = window.location.hash;
+      if (!reviewMayLeave(() => (window.location.hash = target))) {
+        // Staying for the unsaved transcript: put the address back without another hashchange.
+        history.replaceState(null, "", routeHash(state.route));
+        return;
+      }
+    }
     // Leaving the recording screens closes the input check (not a recording).
     if (state.route.name === "record" && !isRecordingActive()) {
       releaseTestAudio();
       void api.cancelCheck();
     }
-    state.route = parseRoute(window.location.hash);
+    state.route = next;
     render();
   });
   watchActivity();

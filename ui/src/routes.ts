@@ -9,6 +9,7 @@ export type Route =
   | { name: "case"; id: string }
   | { name: "session"; id: string }
   | { name: "record"; sessionId: string }
+  | { name: "review"; sessionId: string }
   | { name: "about" };
 
 export const HOME: Route = { name: "cases" };
@@ -20,6 +21,7 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => Route][] = [
   [new RegExp(`^/cases/${ID}$`), (m) => ({ name: "case", id: m[1]! })],
   [new RegExp(`^/sessions/${ID}$`), (m) => ({ name: "session", id: m[1]! })],
   [new RegExp(`^/sessions/${ID}/record$`), (m) => ({ name: "record", sessionId: m[1]! })],
+  [new RegExp(`^/sessions/${ID}/review$`), (m) => ({ name: "review", sessionId: m[1]! })],
   [/^\/about$/, () => ({ name: "about" })],
 ];
 
@@ -43,6 +45,8 @@ export function routeHash(route: Route): string {
       return `#/sessions/${encodeURIComponent(route.id)}`;
     case "record":
       return `#/sessions/${encodeURIComponent(route.sessionId)}/record`;
+    case "review":
+      return `#/sessions/${encodeURIComponent(route.sessionId)}/review`;
     case "about":
       return "#/about";
   }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ReviewError;
 use crate::transcript::{Speaker, Transcript};
-use crate::vocabulary;
+use crate::vocabulary::Vocabulary;
 
 /// The tier an annotation belongs to.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -74,15 +74,15 @@ pub struct Annotation {
 
 impl Annotation {
     /// Checks what can be checked without storage: the span, the code
-    /// against its tier's vocabulary, a note's words, and a prompt type's
+    /// against its tier in `vocabulary`, a note's words, and a prompt type's
     /// interviewer segment in `transcript` (the latest saved one). Whether
     /// `target_id` names an annotation of the same session is the store's
     /// to check.
-    pub fn check(&self, transcript: Option<&Transcript>) -> Result<(), ReviewError> {
+    pub fn check(&self, vocabulary: &Vocabulary, transcript: Option<&Transcript>) -> Result<(), ReviewError> {
         if self.end_ms < self.start_ms {
             return Err(ReviewError::AnnotationSpanReversed);
         }
-        if vocabulary::find(self.tier, &self.code).is_none() {
+        if !vocabulary.has(self.tier, &self.code) {
             return Err(ReviewError::AnnotationUnknownCode { tier: self.tier.id().to_owned(), code: self.code.clone() });
         }
         if self.tier == Tier::Notes && self.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
@@ -149,7 +149,7 @@ mod tests {
             annotation(Tier::PromptType, "invitation", Some("s1"), None),
         ];
         for a in &ok {
-            assert_eq!(a.check(Some(&t)), Ok(()), "{a:?}");
+            assert_eq!(a.check(&Vocabulary::default(), Some(&t)), Ok(()), "{a:?}");
         }
         let cases: [(Annotation, Option<&Transcript>, &str); 8] = [
             (annotation(Tier::Indicators, "invitation", None, None), Some(&t), "review.annotation_unknown_code"),
@@ -162,8 +162,19 @@ mod tests {
             (annotation(Tier::PromptType, "directive", Some("s2"), None), Some(&t), "review.annotation_not_interviewer"),
         ];
         for (a, t, code) in cases {
-            assert_eq!(a.check(t).map_err(|e| e.code()), Err(code), "{a:?}");
+            assert_eq!(a.check(&Vocabulary::default(), t).map_err(|e| e.code()), Err(code), "{a:?}");
         }
+        // An added code is known to its tier once the vocabulary has it.
+        let vehicle = annotation(Tier::Indicators, "vehicle", None, None);
+        assert_eq!(vehicle.check(&Vocabulary::default(), Some(&t)).map_err(|e| e.code()), Err("review.annotation_unknown_code"));
+        let texts = crate::vocabulary::AddedCode {
+            label_es: "Vehículo".into(),
+            label_en: "Vehicle".into(),
+            definition_es: "Un coche.".into(),
+            definition_en: "A car.".into(),
+        };
+        let grown = Vocabulary::with_added([(Tier::Indicators, "vehicle".to_owned(), texts)]);
+        assert_eq!(vehicle.check(&grown, Some(&t)), Ok(()));
     }
 
     #[test]

@@ -25,6 +25,11 @@ pub const ERROR_CODES: &[&str] = &[
     "review.annotation_segment_required",
     "review.annotation_unknown_segment",
     "review.annotation_not_interviewer",
+    "review.vocabulary_tier_fixed",
+    "review.vocabulary_bad_code",
+    "review.vocabulary_code_seeded",
+    "review.vocabulary_text_required",
+    "review.vocabulary_code_in_use",
 ];
 
 /// Something wrong with a transcript or with a WebVTT file.
@@ -82,6 +87,21 @@ pub enum ReviewError {
     /// A prompt type given to a segment someone else speaks.
     #[error("segment {segment:?} is not the interviewer's; only interviewer prompts have a type")]
     AnnotationNotInterviewer { segment: String },
+    /// Codes can be added to the indicators only.
+    #[error("the {tier} tier's codes are fixed")]
+    VocabularyTierFixed { tier: String },
+    /// A code identifier that is not 2–48 of a–z, 0–9 and _.
+    #[error("{code:?} is not a valid code (2 to 48 of a-z, 0-9 and _, starting with a letter)")]
+    VocabularyBadCode { code: String },
+    /// A seeded code cannot be redefined.
+    #[error("{code:?} is a seeded code; it cannot be changed")]
+    VocabularyCodeSeeded { code: String },
+    /// A label or definition left empty.
+    #[error("the code's {field} is required")]
+    VocabularyTextRequired { field: String },
+    /// Annotations use the code: its meaning is fixed.
+    #[error("annotations use {code:?}: its labels and definitions are fixed; add a new code instead")]
+    VocabularyCodeInUse { code: String },
 }
 
 impl ReviewError {
@@ -105,6 +125,11 @@ impl ReviewError {
             Self::AnnotationSegmentRequired => "review.annotation_segment_required",
             Self::AnnotationUnknownSegment { .. } => "review.annotation_unknown_segment",
             Self::AnnotationNotInterviewer { .. } => "review.annotation_not_interviewer",
+            Self::VocabularyTierFixed { .. } => "review.vocabulary_tier_fixed",
+            Self::VocabularyBadCode { .. } => "review.vocabulary_bad_code",
+            Self::VocabularyCodeSeeded { .. } => "review.vocabulary_code_seeded",
+            Self::VocabularyTextRequired { .. } => "review.vocabulary_text_required",
+            Self::VocabularyCodeInUse { .. } => "review.vocabulary_code_in_use",
         }
     }
 
@@ -151,9 +176,17 @@ impl ReviewError {
         if let Some(segment) = self.segment_id() {
             args.push(("segment", segment.to_owned()));
         }
-        if let Self::AnnotationUnknownCode { tier, code } = self {
-            args.push(("tier", tier.clone()));
-            args.push(("code", code.clone()));
+        match self {
+            Self::AnnotationUnknownCode { tier, code } => {
+                args.push(("tier", tier.clone()));
+                args.push(("code", code.clone()));
+            }
+            Self::VocabularyTierFixed { tier } => args.push(("tier", tier.clone())),
+            Self::VocabularyBadCode { code } | Self::VocabularyCodeSeeded { code } | Self::VocabularyCodeInUse { code } => {
+                args.push(("code", code.clone()))
+            }
+            Self::VocabularyTextRequired { field } => args.push(("field", field.clone())),
+            _ => {}
         }
         args
     }
@@ -198,6 +231,11 @@ mod tests {
             ReviewError::AnnotationSegmentRequired,
             ReviewError::AnnotationUnknownSegment { segment: "s9".into() },
             ReviewError::AnnotationNotInterviewer { segment: "s1".into() },
+            ReviewError::VocabularyTierFixed { tier: "notes".into() },
+            ReviewError::VocabularyBadCode { code: "X".into() },
+            ReviewError::VocabularyCodeSeeded { code: "places".into() },
+            ReviewError::VocabularyTextRequired { field: "label_es".into() },
+            ReviewError::VocabularyCodeInUse { code: "vehicle".into() },
         ];
         let codes: Vec<_> = samples.iter().map(ReviewError::code).collect();
         assert_eq!(codes, ERROR_CODES);

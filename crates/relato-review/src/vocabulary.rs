@@ -3,10 +3,15 @@
 //! code has a label and a definition in Spanish and English — the tooltip a
 //! reviewer reads before applying it. Codes are stable identifiers: what is
 //! stored and exported is the code, never the label.
+//!
+//! Administrators may add indicator codes ([`check_addition`] has the
+//! rules; the vault keeps them as revisions). A [`Vocabulary`] is the seed
+//! plus a vault's added codes, what annotations are checked against.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::annotation::Tier;
+use crate::error::ReviewError;
 
 /// One code of a tier's vocabulary.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -119,9 +124,180 @@ pub fn find(tier: Tier, code: &str) -> Option<&'static Code> {
     all().find(|c| c.tier == tier && c.code == code)
 }
 
+/// The texts an administrator gives a code added to a tier.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddedCode {
+    pub label_es: String,
+    pub label_en: String,
+    pub definition_es: String,
+    pub definition_en: String,
+}
+
+impl AddedCode {
+    /// The same texts, trimmed.
+    pub fn trimmed(&self) -> AddedCode {
+        let t = |s: &str| s.trim().to_owned();
+        AddedCode {
+            label_es: t(&self.label_es),
+            label_en: t(&self.label_en),
+            definition_es: t(&self.definition_es),
+            definition_en: t(&self.definition_en),
+        }
+    }
+}
+
+/// A code as listed: seeded or added, with its texts.
+#[cfg_attr(feature = "specta", derive(specta::Type), specta(rename = "VocabularyEntry"))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub tier: Tier,
+    pub code: String,
+    pub label_es: String,
+    pub label_en: String,
+    pub definition_es: String,
+    pub definition_en: String,
+    /// Added by an administrator (in the vault), not seeded.
+    pub added: bool,
+}
+
+impl From<&Code> for Entry {
+    fn from(c: &Code) -> Entry {
+        Entry {
+            tier: c.tier,
+            code: c.code.to_owned(),
+            label_es: c.label_es.to_owned(),
+            label_en: c.label_en.to_owned(),
+            definition_es: c.definition_es.to_owned(),
+            definition_en: c.definition_en.to_owned(),
+            added: false,
+        }
+    }
+}
+
+/// The seeded codes and those added to a vault.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Vocabulary {
+    added: Vec<Entry>,
+}
+
+impl Vocabulary {
+    /// The seed plus `added` (tier, code and texts of each added code).
+    pub fn with_added(added: impl IntoIterator<Item = (Tier, String, AddedCode)>) -> Vocabulary {
+        let added = added
+            .into_iter()
+            .map(|(tier, code, t)| Entry {
+                tier,
+                code,
+                label_es: t.label_es,
+                label_en: t.label_en,
+                definition_es: t.definition_es,
+                definition_en: t.definition_en,
+                added: true,
+            })
+            .collect();
+        Vocabulary { added }
+    }
+
+    /// Whether `tier` has `code`.
+    pub fn has(&self, tier: Tier, code: &str) -> bool {
+        find(tier, code).is_some() || self.added.iter().any(|e| e.tier == tier && e.code == code)
+    }
+
+    /// Every code, seeded first, each tier's added codes after its seed.
+    pub fn entries(&self) -> Vec<Entry> {
+        let mut out: Vec<Entry> = Vec::new();
+        for tier in [Tier::Indicators, Tier::Notes, Tier::PromptType] {
+            out.extend(all().filter(|c| c.tier == tier).map(Entry::from));
+            out.extend(self.added.iter().filter(|e| e.tier == tier).cloned());
+        }
+        out
+    }
+}
+
+/// Only the indicators grow; prompt types are NICHD's and notes have one code.
+pub const EXTENSIBLE_TIERS: &[Tier] = &[Tier::Indicators];
+
+/// Checks an administrator's new code, or a new revision of an added one.
+///
+/// * Only [`EXTENSIBLE_TIERS`] take codes; seeded codes never change.
+/// * A code is 2–48 characters of `a`–`z`, `0`–`9` and `_`, starting with
+///   a letter (stable in exports and on the command line).
+/// * All four texts are required.
+/// * **Once an annotation uses a code, its meaning is fixed**: a revision
+///   may not change its labels or definitions (`used` says whether any
+///   annotation uses it). A different meaning is a new code, so coded
+///   material never silently changes what it says.
+pub fn check_addition(tier: Tier, code: &str, texts: &AddedCode, current: Option<&AddedCode>, used: bool) -> Result<(), ReviewError> {
+    if !EXTENSIBLE_TIERS.contains(&tier) {
+        return Err(ReviewError::VocabularyTierFixed { tier: tier.id().to_owned() });
+    }
+    let well_formed = (2..=48).contains(&code.len())
+        && code.starts_with(|c: char| c.is_ascii_lowercase())
+        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !well_formed {
+        return Err(ReviewError::VocabularyBadCode { code: code.to_owned() });
+    }
+    if find(tier, code).is_some() {
+        return Err(ReviewError::VocabularyCodeSeeded { code: code.to_owned() });
+    }
+    let t = texts.trimmed();
+    for (field, text) in [("label_es", &t.label_es), ("label_en", &t.label_en), ("definition_es", &t.definition_es), ("definition_en", &t.definition_en)] {
+        if text.is_empty() {
+            return Err(ReviewError::VocabularyTextRequired { field: field.to_owned() });
+        }
+    }
+    if used && current.is_some_and(|c| c.trimmed() != t) {
+        return Err(ReviewError::VocabularyCodeInUse { code: code.to_owned() });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn texts(definition_es: &str) -> AddedCode {
+        AddedCode {
+            label_es: "Vehículo".into(),
+            label_en: "Vehicle".into(),
+            definition_es: definition_es.into(),
+            definition_en: "A car or van.".into(),
+        }
+    }
+
+    #[test]
+    fn additions_follow_the_rules_and_a_used_code_keeps_its_meaning() {
+        let t = texts("Un coche o camioneta.");
+        assert_eq!(check_addition(Tier::Indicators, "vehicle", &t, None, false), Ok(()));
+        let code = |r: Result<(), ReviewError>| r.map_err(|e| e.code());
+        assert_eq!(code(check_addition(Tier::PromptType, "leading", &t, None, false)), Err("review.vocabulary_tier_fixed"));
+        assert_eq!(code(check_addition(Tier::Notes, "memo", &t, None, false)), Err("review.vocabulary_tier_fixed"));
+        for bad in ["Vehicle", "v", "1car", "car-park", "coche ", "ñandú"] {
+            assert_eq!(code(check_addition(Tier::Indicators, bad, &t, None, false)), Err("review.vocabulary_bad_code"), "{bad}");
+        }
+        assert_eq!(code(check_addition(Tier::Indicators, "places", &t, None, false)), Err("review.vocabulary_code_seeded"));
+        assert_eq!(code(check_addition(Tier::Indicators, "vehicle", &texts("  "), None, false)), Err("review.vocabulary_text_required"));
+        // Unused: its texts may be revised. Used: only trimmed-equal texts.
+        let changed = texts("Un coche, camioneta o autobús.");
+        assert_eq!(check_addition(Tier::Indicators, "vehicle", &changed, Some(&t), false), Ok(()));
+        assert_eq!(code(check_addition(Tier::Indicators, "vehicle", &changed, Some(&t), true)), Err("review.vocabulary_code_in_use"));
+        let padded = AddedCode { label_es: " Vehículo ".into(), ..t.clone() };
+        assert_eq!(check_addition(Tier::Indicators, "vehicle", &padded, Some(&t), true), Ok(()));
+    }
+
+    #[test]
+    fn a_vocabulary_lists_the_seed_then_added_codes_per_tier() {
+        let v = Vocabulary::with_added([(Tier::Indicators, "vehicle".to_owned(), texts("Un coche."))]);
+        assert!(v.has(Tier::Indicators, "vehicle") && v.has(Tier::Indicators, "places"));
+        assert!(!v.has(Tier::PromptType, "vehicle"), "added to its tier only");
+        let entries = v.entries();
+        assert_eq!(entries.len(), all().count() + 1);
+        let at = entries.iter().position(|e| e.code == "vehicle").unwrap();
+        assert_eq!(at, INDICATORS.len(), "after the seeded indicators");
+        assert!(entries[at].added && !entries[0].added);
+        assert!(!Vocabulary::default().has(Tier::Indicators, "vehicle"));
+    }
 
     #[test]
     fn the_seed_has_every_indicator_of_the_brief_once() {

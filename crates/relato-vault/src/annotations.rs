@@ -116,6 +116,16 @@ impl Vault {
             .collect())
     }
 
+    /// Every revision of every annotation of the session, deleted ones
+    /// included, in the order they were saved: what a rule about codes
+    /// ever used must look at.
+    pub fn all_annotation_revisions(&self, session_id: &str) -> Result<Vec<Result<AnnotationRevision>>> {
+        let session = self.session(session_id)?;
+        let mut stmt = self.store.conn.prepare("SELECT annotation_id, rev FROM annotation_revisions WHERE session_id = ?1 ORDER BY rowid")?;
+        let rows = stmt.query_map([&session.id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows.into_iter().map(|(id, rev)| self.annotation_revision(&id, rev)).collect())
+    }
+
     /// Every revision of one annotation, oldest first.
     pub fn annotation_history(&self, session_id: &str, annotation_id: &str) -> Result<Vec<Result<AnnotationRevision>>> {
         let last = self.annotation(session_id, annotation_id)?.rev;

@@ -34,6 +34,7 @@ mod store;
 pub mod stream;
 mod streams;
 mod transcripts;
+mod vocabulary;
 mod users;
 mod vault;
 
@@ -53,6 +54,7 @@ pub use recovery::RecoveryCode;
 pub use store::{VaultProbe, FORMAT_VERSION};
 pub use streams::{StreamInfo, StreamState, StreamWriter, MAX_PENDING_CHUNKS};
 pub use transcripts::TranscriptRevision;
+pub use vocabulary::VocabularyRevision;
 pub use users::UserInfo;
 pub use vault::{Me, NewVault, Vault};
 

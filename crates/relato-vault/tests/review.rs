@@ -85,7 +85,10 @@ fn a_vault_of_the_previous_format_gains_transcripts_at_unlock() {
     drop(v);
     // Make it a format-2 vault: no review tables, user_version 2.
     let conn = rusqlite::Connection::open(&f.path).unwrap();
-    conn.execute_batch("DROP TABLE transcript_revisions; DROP TABLE annotation_revisions; PRAGMA user_version = 2;").unwrap();
+    conn.execute_batch(
+        "DROP TABLE transcript_revisions; DROP TABLE annotation_revisions; DROP TABLE vocabulary_revisions; PRAGMA user_version = 2;",
+    )
+    .unwrap();
     drop(conn);
 
     let v = f.admin();
@@ -123,6 +126,14 @@ fn annotations_are_versioned_deletions_included_and_logged() {
     assert_eq!(listed, std::slice::from_ref(&a2), "a deleted annotation is no longer listed");
     let history: Vec<_> = v.annotation_history(&session.id, &n1.annotation_id).unwrap().into_iter().map(Result::unwrap).collect();
     assert_eq!(history[0].document, note, "but its history is kept");
+    let every: Vec<(String, u32, bool)> = v
+        .all_annotation_revisions(&session.id)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.map(|r| (r.annotation_id, r.rev, r.deleted)).unwrap())
+        .collect();
+    assert_eq!(every.len(), 4, "a1 twice, n1 saved and deleted: {every:?}");
+    assert_eq!(every.last().unwrap(), &(n1.annotation_id.clone(), 2, true));
 
     // Another session does not see it, and cannot edit it.
     assert!(v.annotations(&other.id).unwrap().is_empty());
@@ -144,4 +155,53 @@ fn annotations_are_versioned_deletions_included_and_logged() {
     let v = f.admin();
     let err = v.annotations(&other.id).unwrap().remove(0).unwrap_err();
     assert_eq!(err.code(), "record.corrupt");
+}
+
+#[test]
+fn added_vocabulary_codes_are_revisions_only_administrators_save_and_the_vault_chain_logs() {
+    let f = Fixture::new();
+    let (admin, _) = f.create();
+    let first = json!({"label_es": "Vehículo", "label_en": "Vehicle", "definition_es": "Un coche o camioneta.", "definition_en": "A car or van."});
+    let r1 = admin.save_vocabulary_code("indicators", "vehicle", &first).unwrap();
+    assert_eq!((r1.rev, r1.code.as_str(), r1.tier.as_str()), (1, "vehicle", "indicators"));
+    assert_eq!(r1.sha256, sha(&serde_json::to_string(&first).unwrap()));
+    let second = json!({"label_es": "Vehículo", "label_en": "Vehicle", "definition_es": "Un coche, camioneta o autobús.", "definition_en": "A car, van or bus."});
+    assert_eq!(admin.save_vocabulary_code("indicators", "vehicle", &second).unwrap().rev, 2);
+    admin.save_vocabulary_code("indicators", "animal", &first).unwrap();
+    assert_eq!(admin.save_vocabulary_code("indicators", "", &first).unwrap_err().code(), "input.empty");
+
+    let listed: Vec<_> = admin.vocabulary_codes().unwrap().into_iter().map(|c| c.unwrap()).map(|c| (c.code, c.rev)).collect();
+    assert_eq!(listed, [("vehicle".to_owned(), 2), ("animal".to_owned(), 1)]);
+    let history: Vec<_> = admin.vocabulary_history("indicators", "vehicle").unwrap().into_iter().map(|c| c.unwrap().document).collect();
+    assert_eq!(history, [first.clone(), second], "the first meaning stays readable");
+    let logged: Vec<String> = admin
+        .custody_lines(relato_vault::VAULT_CHAIN)
+        .unwrap()
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(&l.line).unwrap())
+        .filter(|e| e["event"] == "VOCABULARY_CODE_SAVED")
+        .map(|e| format!("{} rev {}", e["objects"][0]["id"].as_str().unwrap(), e["details"]["rev"]))
+        .collect();
+    assert_eq!(logged, ["indicators/vehicle rev 1", "indicators/vehicle rev 2", "indicators/animal rev 1"]);
+    admin.verify_chain(relato_vault::VAULT_CHAIN).unwrap();
+
+    admin.add_user("Rita Revisora", Role::Reviewer, "una frase de revisora larga", None, KdfParams::insecure_fast()).unwrap();
+    admin.lock();
+    let rita = relato_vault::Vault::unlock(&f.path, "Rita Revisora", "una frase de revisora larga").unwrap();
+    assert_eq!(rita.save_vocabulary_code("indicators", "boat", &first).unwrap_err().code(), "auth.not_permitted");
+    assert_eq!(rita.vocabulary_codes().unwrap().len(), 2, "reviewers read the added codes");
+    drop(rita);
+
+    // A revision moved under another code does not open there.
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER vocabulary_revisions_append_only_u;
+         UPDATE vocabulary_revisions SET body = (SELECT body FROM vocabulary_revisions WHERE code = 'vehicle' AND rev = 1) WHERE code = 'animal';",
+    )
+    .unwrap();
+    drop(conn);
+    let admin = f.admin();
+    let codes = admin.vocabulary_codes().unwrap();
+    assert!(codes[0].is_ok());
+    assert!(matches!(codes[1], Err(VaultError::RecordCorrupt { .. })), "{:?}", codes[1]);
 }

@@ -1,4 +1,4 @@
-// One session: its metadata and the way to the recording screens.
+// One session: its metadata and the way to the recording and review screens.
 
 import { api, type SessionView } from "../api";
 import { el, formatDate } from "../dom";
@@ -39,11 +39,13 @@ function sessionCard(ctx: Ctx, s: SessionView): HTMLElement {
 
   const record = el("button", { type: "button", class: "primary large", "data-testid": "session-record" }, tr.t("session.record"));
   record.addEventListener("click", () => ctx.navigate({ name: "record", sessionId: s.id }));
+  const review = el("button", { type: "button", class: "large", "data-testid": "session-review" }, tr.t("session.review"));
+  review.addEventListener("click", () => ctx.navigate({ name: "review", sessionId: s.id }));
   return el(
     "section",
     { class: "card" },
     el("h2", { class: "page-title", "data-testid": "session-title" }, tr.t("session.heading", { code: s.child_code })),
     facts,
-    el("div", { class: "actions" }, record),
+    el("div", { class: "actions" }, review, record),
   );
 }
