@@ -16,6 +16,7 @@ use specta::Type;
 
 use crate::dto::SessionView;
 use crate::error::CommandError;
+use crate::service::user_names;
 
 /// Codes this module raises besides the vault's and the review crate's.
 pub const REVIEW_ERROR_CODES: &[&str] = &["review.unknown_annotation"];
@@ -172,11 +173,12 @@ pub fn review_data(v: &Vault, session: SessionView) -> Result<ReviewData, Comman
             }
         }
     }
-    let transcript = v.transcript(&session.id)?.map(|t| transcript_view(&t)).transpose()?;
+    let names = user_names(v);
+    let transcript = v.transcript(&session.id)?.map(|t| transcript_view(&t, &names)).transpose()?;
     let mut annotations = Vec::new();
     let mut damaged = 0;
     for a in v.annotations(&session.id)? {
-        match a.as_ref().map_err(|_| ()).and_then(|a| annotation_view(a).map_err(|_| ())) {
+        match a.as_ref().map_err(|_| ()).and_then(|a| annotation_view(a, &names).map_err(|_| ())) {
             Ok(view) => annotations.push(view),
             Err(()) => damaged += 1,
         }
@@ -234,11 +236,11 @@ fn transcript_of(t: &TranscriptRevision) -> Result<Transcript, CommandError> {
     serde_json::from_value(t.document.clone()).map_err(|_| corrupt(format!("transcript_revisions/{}/{}", t.session_id, t.rev)))
 }
 
-fn transcript_view(t: &TranscriptRevision) -> Result<TranscriptView, CommandError> {
+fn transcript_view(t: &TranscriptRevision, names: &dyn Fn(&str) -> String) -> Result<TranscriptView, CommandError> {
     Ok(TranscriptView {
         rev: t.rev,
         saved_at: t.saved_at.clone(),
-        author: t.author.clone(),
+        author: names(&t.author),
         sha256: t.sha256.clone(),
         source: t.source.clone(),
         document: transcript_of(t)?,
@@ -252,13 +254,13 @@ fn annotation_of(a: &AnnotationRevision) -> Result<Annotation, CommandError> {
     serde_json::from_value(v).map_err(|_| corrupt(format!("annotation_revisions/{}/{}", a.annotation_id, a.rev)))
 }
 
-fn annotation_view(a: &AnnotationRevision) -> Result<AnnotationView, CommandError> {
+fn annotation_view(a: &AnnotationRevision, names: &dyn Fn(&str) -> String) -> Result<AnnotationView, CommandError> {
     let x = annotation_of(a)?;
     Ok(AnnotationView {
         id: a.annotation_id.clone(),
         rev: a.rev,
         saved_at: a.saved_at.clone(),
-        author: a.author.clone(),
+        author: names(&a.author),
         sha256: a.sha256.clone(),
         deleted: a.deleted,
         tier: x.tier,
@@ -290,16 +292,17 @@ pub fn save_transcript(v: &Vault, session_id: &str, mut document: Transcript) ->
     document.validate()?;
     let value = serde_json::to_value(&document).expect("transcripts serialise");
     let saved = v.save_transcript(session_id, &value, &document.canonical_text(), None)?;
-    transcript_view(&saved)
+    transcript_view(&saved, &user_names(v))
 }
 
 pub fn transcript_revisions(v: &Vault, session_id: &str) -> Result<Vec<RevisionSummary>, CommandError> {
     let session = v.session(session_id)?;
+    let names = user_names(v);
     let mut out = Vec::new();
     for t in v.transcript_revisions(&session.id)? {
         let t = t?;
         let segments = t.document.get("segments").and_then(|s| s.as_array()).map_or(0, |s| s.len() as u32);
-        out.push(RevisionSummary { rev: t.rev, saved_at: t.saved_at, author: t.author, sha256: t.sha256, source: t.source, segments });
+        out.push(RevisionSummary { rev: t.rev, saved_at: t.saved_at, author: names(&t.author), sha256: t.sha256, source: t.source, segments });
     }
     Ok(out)
 }
@@ -309,7 +312,7 @@ pub fn transcript_revision(v: &Vault, session_id: &str, rev: u32) -> Result<Tran
     let t = v
         .transcript_at(&session.id, rev)?
         .ok_or_else(|| VaultError::RecordNotFound { kind: "transcript revision", id: format!("{}/{rev}", session.id) })?;
-    transcript_view(&t)
+    transcript_view(&t, &user_names(v))
 }
 
 /// Saves a new annotation (`id` = `None`) or the next revision of one,
@@ -339,7 +342,7 @@ pub fn save_annotation(v: &Vault, session_id: &str, id: Option<&str>, input: Ann
     let mut document = serde_json::to_value(&annotation).expect("annotations serialise");
     // The id is the vault's, not part of the stored document.
     document.as_object_mut().expect("an object").remove("id");
-    annotation_view(&v.save_annotation(&session.id, id, &document)?)
+    annotation_view(&v.save_annotation(&session.id, id, &document)?, &user_names(v))
 }
 
 pub fn delete_annotation(v: &Vault, session_id: &str, id: &str) -> Result<(), CommandError> {
@@ -350,7 +353,8 @@ pub fn delete_annotation(v: &Vault, session_id: &str, id: &str) -> Result<(), Co
 
 pub fn annotation_history(v: &Vault, session_id: &str, id: &str) -> Result<Vec<AnnotationView>, CommandError> {
     let session = v.session(session_id)?;
-    v.annotation_history(&session.id, id)?.into_iter().map(|a| annotation_view(&a?)).collect()
+    let names = user_names(v);
+    v.annotation_history(&session.id, id)?.into_iter().map(|a| annotation_view(&a?, &names)).collect()
 }
 
 /// The seed plus the codes added to this vault (damaged ones left out:
@@ -593,7 +597,7 @@ mod tests {
         assert!(vaults.with_vault(|v| transcript_revisions(v, &session)).unwrap().is_empty(), "a refused save stores nothing");
 
         let first = vaults.with_vault(|v| save_transcript(v, &session, transcript())).unwrap();
-        assert_eq!(first.rev, 1);
+        assert_eq!((first.rev, first.author.as_str()), (1, "Ana"), "authors are shown by login name");
         let mut edited = transcript();
         edited.segments[1].text = "Había una cámara roja en la repisa.".into();
         edited.segments[1].label = Some("  ".into());

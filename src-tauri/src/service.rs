@@ -283,7 +283,7 @@ fn optional(value: Option<String>) -> Option<String> {
 }
 
 /// Maps user ids to login names when the role may list users; else the id.
-fn user_names(v: &Vault) -> impl Fn(&str) -> String {
+pub(crate) fn user_names(v: &Vault) -> impl Fn(&str) -> String {
     let users = v.users().unwrap_or_default();
     move |id: &str| users.iter().find(|u| u.id == id).map(|u| u.name.clone()).unwrap_or_else(|| id.to_owned())
 }

@@ -45,6 +45,30 @@ export class IdleWatch {
   }
 }
 
+/** How often playback counts as activity (the player reports ~25 times a second). */
+export const PLAYBACK_ACTIVITY_MS = 5_000;
+
+/**
+ * Listening is activity: a reviewer hearing a long passage without touching
+ * the keyboard must not be locked out mid-playback. Fed every player status,
+ * `due` says when to touch the idle watch: at once when playback starts,
+ * then at most once per `everyMs` while it plays. Paused or ended, it never
+ * does, so the usual idle time runs from the last real activity.
+ */
+export class PlaybackActivity {
+  private last: number | undefined;
+  constructor(private readonly everyMs = PLAYBACK_ACTIVITY_MS) {}
+  due(status: { playing: boolean; ended: boolean }, now: number): boolean {
+    if (!status.playing || status.ended) {
+      this.last = undefined;
+      return false;
+    }
+    if (this.last !== undefined && now - this.last < this.everyMs) return false;
+    this.last = now;
+    return true;
+  }
+}
+
 /** Ctrl+L (also Cmd+L), without other modifiers. */
 export function isLockShortcut(e: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean }): boolean {
   return (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === "l";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { toCommandError, type AboutInfo, type CommandError } from "./api";
 import { diagnosticsText } from "./diagnostics";
 import { CHILD_CODE, checkCaseForm, checkSessionForm, checkUnlockForm, checkVaultForm, fieldOfError, parseAge } from "./forms";
-import { DEFAULT_IDLE_MINUTES, IDLE_STORAGE_KEY, IdleWatch, isLockShortcut, loadIdleMinutes, saveIdleMinutes } from "./idle";
+import { DEFAULT_IDLE_MINUTES, IDLE_STORAGE_KEY, IdleWatch, isLockShortcut, loadIdleMinutes, PlaybackActivity, saveIdleMinutes } from "./idle";
 import { UI_CATALOGS } from "./i18n";
 import { isPublic, parseRoute, routeHash, type Route } from "./routes";
 import { filterBy, matches, normalise } from "./search";
@@ -148,6 +148,31 @@ describe("idle lock", () => {
     data[IDLE_STORAGE_KEY] = "0";
     expect(loadIdleMinutes(store)).toBe(DEFAULT_IDLE_MINUTES);
     expect(loadIdleMinutes(undefined)).toBe(DEFAULT_IDLE_MINUTES);
+  });
+  it("counts playback as activity, at most once per interval, and pausing as none", () => {
+    const p = new PlaybackActivity(5_000);
+    const playing = { playing: true, ended: false };
+    expect(p.due(playing, 0)).toBe(true);
+    expect(p.due(playing, 40)).toBe(false);
+    expect(p.due(playing, 4_999)).toBe(false);
+    expect(p.due(playing, 5_000)).toBe(true);
+    expect(p.due({ playing: false, ended: false }, 6_000)).toBe(false);
+    expect(p.due({ playing: true, ended: true }, 20_000)).toBe(false);
+    // Playing again counts at once.
+    expect(p.due(playing, 20_010)).toBe(true);
+  });
+  it("does not lock while listening; pausing lets the idle time run again", () => {
+    const w = new IdleWatch(5, 0);
+    const p = new PlaybackActivity();
+    const feed = (from: number, to: number, playing: boolean) => {
+      // The player reports every 40 ms while open.
+      for (let t = from; t < to; t += 40) if (p.due({ playing, ended: false }, t)) w.touch(t);
+    };
+    feed(0, 20 * 60_000, true);
+    expect(w.due(20 * 60_000)).toBe(false);
+    feed(20 * 60_000, 26 * 60_000, false);
+    expect(w.due(24 * 60_000)).toBe(false);
+    expect(w.due(25 * 60_000)).toBe(true);
   });
   it("knows Ctrl+L", () => {
     const k = { key: "l", ctrlKey: true, metaKey: false, altKey: false, shiftKey: false };

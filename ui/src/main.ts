@@ -2,11 +2,11 @@
 // idle), and the router that picks a screen from the vault state and the
 // location hash. Screens live in ./screens, one file each.
 
-import { api, onVaultLocked, type CommandError, type LockReason, type MeView, type Outcome, type RecoveredView, type VaultStatus } from "./api";
+import { api, onPlayerStatus, onVaultLocked, type CommandError, type LockReason, type MeView, type Outcome, type RecoveredView, type VaultStatus } from "./api";
 import { formatElapsed, groupHash } from "./capture";
 import { el } from "./dom";
 import { LOCALES, loadLocale, saveLocale, translator, type Locale, type MessageKey, type Translator } from "./i18n";
-import { IdleWatch, isLockShortcut, loadIdleMinutes, saveIdleMinutes } from "./idle";
+import { IdleWatch, isLockShortcut, loadIdleMinutes, PlaybackActivity, saveIdleMinutes } from "./idle";
 import { closeReview, reviewMayLeave, reviewScreen } from "./review/screen";
 import { isPublic, parseRoute, routeHash, type Route } from "./routes";
 import { aboutScreen } from "./screens/about";
@@ -269,6 +269,13 @@ function watchActivity(): void {
   for (const type of ["keydown", "pointerdown", "pointermove", "wheel", "touchstart"]) {
     window.addEventListener(type, touch, { passive: true, capture: true });
   }
+  // Listening counts too: no lock mid-playback for a reviewer who is only
+  // listening. Paused, the idle time runs as usual.
+  const playback = new PlaybackActivity();
+  void onPlayerStatus((s) => {
+    const now = Date.now();
+    if (playback.due(s, now)) idle.touch(now);
+  }).catch(() => undefined);
   window.setInterval(() => {
     // Never during a recording: the recorder owns the vault, and the child
     // must not be interrupted by a lock screen.

@@ -33,6 +33,9 @@ pub struct Probed {
     pub sample_rate: Option<u32>,
     pub channels: Option<u16>,
     pub frames: Option<u64>,
+    /// The samples' format: the file's own for PCM, 32-bit float (as
+    /// decoded) for compressed codecs.
+    pub sample_format: SampleFormat,
 }
 
 /// Opens `path` as a symphonia format reader, or says it is not audio.
@@ -72,6 +75,12 @@ pub fn probe(path: &Path) -> Result<Probed, CaptureError> {
         sample_rate: params.sample_rate,
         channels: params.channels.map(|c| c.count() as u16),
         frames: params.n_frames,
+        sample_format: match params.sample_format {
+            Some(symphonia::core::sample::SampleFormat::U8) => SampleFormat::U8,
+            Some(symphonia::core::sample::SampleFormat::S16) => SampleFormat::I16,
+            Some(symphonia::core::sample::SampleFormat::S32) => SampleFormat::I32,
+            _ => SampleFormat::F32,
+        },
     })
 }
 
@@ -134,7 +143,11 @@ pub fn import_file(vault: &Vault, session_id: &str, path: &Path) -> Result<Recor
         file_name: display_name(path),
         size_bytes,
         container: format!("{} ({})", probed.container, probed.codec),
-        format: None,
+        // The rate places the waveform's peaks and markers in time.
+        format: match (probed.sample_rate, probed.channels) {
+            (Some(sample_rate), Some(channels)) => Some(AudioFormat { sample_rate, channels, sample_format: probed.sample_format }),
+            _ => None,
+        },
     };
     let (rec, mut stream, mut peaks) = vault.begin_recording(session_id, origin)?;
     let mut file = std::fs::File::open(path).map_err(io)?;

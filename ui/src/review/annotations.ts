@@ -18,12 +18,12 @@ import {
 } from "./annotations-model";
 import type { ReviewCtx, Selection } from "./context";
 import {
-  codeDefinition,
   codeLabel,
   codesOfTier,
   debounce,
   errorSlot,
   excerpt,
+  findCode,
   isTier,
   segmentById,
   showError,
@@ -34,6 +34,8 @@ import {
   type TierId,
 } from "./panel-common";
 import { formatClock, formatPrecise } from "./time";
+import { vocabularyForm } from "./vocabulary";
+import { codeChoiceText, codeTooltip } from "./vocabulary-model";
 import "./panels.css";
 
 /** How often the "point at the playhead" line follows playback. */
@@ -43,9 +45,12 @@ const TRANSCRIPT_REDRAW_MS = 500;
 
 export function mountAnnotationsPanel(ctx: ReviewCtx, host: HTMLElement): () => void {
   const { tr } = ctx.app;
+  // Administrators may add codes here: the list then changes in place.
   const vocab = ctx.data.vocabulary;
   const label = (a: { tier: string; code: string }) => codeLabel(vocab, a.tier, a.code, tr.locale);
-  const definition = (tier: string, code: string) => codeDefinition(vocab, tier, code, tr.locale);
+  const addedTag = tr.t("vocab.added_tag");
+  /** The definition, and "(added)" for a code an administrator added. */
+  const tooltip = (tier: string, code: string) => codeTooltip(findCode(vocab, tier, code), tr.locale, addedTag);
   const cleanups: (() => void)[] = [];
 
   // ---- the form ------------------------------------------------------------
@@ -82,7 +87,9 @@ export function mountAnnotationsPanel(ctx: ReviewCtx, host: HTMLElement): () => 
     codeSelect.replaceChildren();
     if (t !== "notes") codeSelect.append(el("option", { value: "" }, tr.t("annotations.choose_code")));
     for (const c of codes) {
-      codeSelect.append(el("option", { value: c.code, title: tr.locale === "en" ? c.definition_en : c.definition_es }, tr.locale === "en" ? c.label_en : c.label_es));
+      codeSelect.append(
+        el("option", { value: c.code, title: codeTooltip(c, tr.locale, addedTag), "data-added": c.added ? "true" : undefined }, codeChoiceText(c, tr.locale, addedTag)),
+      );
     }
     codeSelect.value = codes.some((c) => c.code === keep) ? keep : t === "notes" ? (codes[0]?.code ?? "") : "";
     // The notes tier has a single code: nothing to choose.
@@ -90,7 +97,7 @@ export function mountAnnotationsPanel(ctx: ReviewCtx, host: HTMLElement): () => 
     describeCode();
   };
   const describeCode = () => {
-    const text = codeSelect.value ? definition(tier(), codeSelect.value) : "";
+    const text = codeSelect.value ? tooltip(tier(), codeSelect.value) : "";
     definitionLine.textContent = text;
     definitionLine.hidden = text === "";
     codeSelect.title = text;
@@ -343,7 +350,7 @@ export function mountAnnotationsPanel(ctx: ReviewCtx, host: HTMLElement): () => 
       spanText(a.start_ms, a.end_ms),
     );
     time.addEventListener("click", () => ctx.focusAnnotation(a.id));
-    const def = definition(a.tier, a.code);
+    const def = tooltip(a.tier, a.code);
     const head = el(
       "div",
       { class: "ann-head" },
@@ -511,11 +518,21 @@ export function mountAnnotationsPanel(ctx: ReviewCtx, host: HTMLElement): () => 
       ? el("p", { class: "form-error", role: "alert", "data-testid": "annotation-damaged" }, tr.t("annotations.damaged", { n: ctx.data.damaged_annotations }))
       : "";
 
+  // Administrators: add or revise indicator codes; a saved code is offered at once.
+  const vocabulary = ctx.data.may_add_codes
+    ? vocabularyForm(ctx, () => {
+        fillCodes(codeSelect.value);
+        renderList();
+      })
+    : null;
+  if (vocabulary) cleanups.push(vocabulary.dispose);
+
   host.replaceChildren(
     el(
       "div",
       { class: "panel annotations-panel", "data-testid": "annotations-panel" },
       ctx.mayEdit ? form : el("p", { class: "notice", "data-testid": "annotation-read-only" }, tr.t("annotations.read_only")),
+      vocabulary?.element ?? "",
       damaged,
       el("h3", { class: "panel-sub" }, tr.t("annotations.list")),
       el("div", { class: "panel-toolbar" }, filterTier, filterText),

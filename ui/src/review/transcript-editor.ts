@@ -105,8 +105,9 @@ function copy(s: SegmentDoc): SegmentDoc {
 
 /**
  * Grows a segment's textarea with its text: a hidden copy of the text in
- * the same grid cell sizes it (review.css .grow), so no row is measured —
- * rows off screen are not even laid out (content-visibility).
+ * the same grid cell sizes it (review.css .grow), so no row is measured.
+ * (`content-visibility: auto` on rows left rows in view unpainted in
+ * WebKitGTK 2.50, so every row is laid out.)
  */
 function grow(t: HTMLTextAreaElement): void {
   const wrap = t.parentElement;
