@@ -45,6 +45,16 @@ impl From<relato_review::ReviewError> for CommandError {
     }
 }
 
+impl From<relato_review::stored::StoredError> for CommandError {
+    fn from(e: relato_review::stored::StoredError) -> Self {
+        match e {
+            relato_review::stored::StoredError::Review(r) => r.into(),
+            relato_review::stored::StoredError::Vault(v) => v.into(),
+            other => CommandError::new("app.ipc", other.to_string()),
+        }
+    }
+}
+
 impl From<relato_vault::VaultError> for CommandError {
     fn from(e: relato_vault::VaultError) -> Self {
         CommandError { code: e.code().to_owned(), message: e.to_string(), args: e.args() }
@@ -77,7 +87,6 @@ mod tests {
             let catalog: Map<String, Value> = serde_json::from_str(&text).unwrap();
             for code in relato_vault::ERROR_CODES.iter().chain(relato_capture::CAPTURE_ERROR_CODES).chain(crate::recording::RECORDING_ERROR_CODES)
                 .chain(relato_review::ERROR_CODES)
-                .chain(crate::review::REVIEW_ERROR_CODES)
                 .chain(crate::listening::LISTENING_ERROR_CODES)
             {
                 assert!(catalog.contains_key(*code), "{lang} lacks {code}");

@@ -8,6 +8,7 @@
 //! the window. Quality figures, suggestions and search run on the editor's
 //! current transcript, saved or not, so the panel follows the typing.
 
+use relato_review::stored;
 use relato_review::vocabulary::{self, AddedCode, Vocabulary};
 use relato_review::{Annotation, Lang, Phase, QualityReport, Tier, Transcript};
 use relato_vault::{AnnotationRevision, Origin, RecordingEventKind, TranscriptRevision, Vault, VaultError};
@@ -17,9 +18,6 @@ use specta::Type;
 use crate::dto::SessionView;
 use crate::error::CommandError;
 use crate::service::user_names;
-
-/// Codes this module raises besides the vault's and the review crate's.
-pub const REVIEW_ERROR_CODES: &[&str] = &["review.unknown_annotation"];
 
 /// Everything the review screen shows when it opens.
 #[derive(Debug, Clone, Serialize, Type)]
@@ -175,14 +173,8 @@ pub fn review_data(v: &Vault, session: SessionView) -> Result<ReviewData, Comman
     }
     let names = user_names(v);
     let transcript = v.transcript(&session.id)?.map(|t| transcript_view(&t, &names)).transpose()?;
-    let mut annotations = Vec::new();
-    let mut damaged = 0;
-    for a in v.annotations(&session.id)? {
-        match a.as_ref().map_err(|_| ()).and_then(|a| annotation_view(a, &names).map_err(|_| ())) {
-            Ok(view) => annotations.push(view),
-            Err(()) => damaged += 1,
-        }
-    }
+    let (current, damaged) = stored::current_annotations(v, &session.id)?;
+    let annotations = current.iter().map(|(a, _)| annotation_view(a, &names)).collect::<Result<Vec<_>, _>>()?;
     Ok(ReviewData {
         recording_id: reviewed.map(|r| r.id.clone()),
         session,
@@ -192,8 +184,8 @@ pub fn review_data(v: &Vault, session: SessionView) -> Result<ReviewData, Comman
         phases,
         transcript,
         annotations,
-        damaged_annotations: damaged,
-        vocabulary: vocabulary_of(v)?.entries(),
+        damaged_annotations: damaged as u32,
+        vocabulary: stored::vocabulary(v)?.entries(),
         may_edit: v.me().role.may_review(),
         may_add_codes: v.me().role == relato_vault::Role::Administrator,
     })
@@ -228,14 +220,6 @@ fn recording_view(r: &relato_vault::Recording) -> RecordingView {
     }
 }
 
-fn corrupt(record: String) -> CommandError {
-    VaultError::RecordCorrupt { record }.into()
-}
-
-fn transcript_of(t: &TranscriptRevision) -> Result<Transcript, CommandError> {
-    serde_json::from_value(t.document.clone()).map_err(|_| corrupt(format!("transcript_revisions/{}/{}", t.session_id, t.rev)))
-}
-
 fn transcript_view(t: &TranscriptRevision, names: &dyn Fn(&str) -> String) -> Result<TranscriptView, CommandError> {
     Ok(TranscriptView {
         rev: t.rev,
@@ -243,19 +227,12 @@ fn transcript_view(t: &TranscriptRevision, names: &dyn Fn(&str) -> String) -> Re
         author: names(&t.author),
         sha256: t.sha256.clone(),
         source: t.source.clone(),
-        document: transcript_of(t)?,
+        document: stored::transcript_of(t)?,
     })
 }
 
-fn annotation_of(a: &AnnotationRevision) -> Result<Annotation, CommandError> {
-    let mut v = a.document.clone();
-    let object = v.as_object_mut().ok_or_else(|| corrupt(format!("annotation_revisions/{}/{}", a.annotation_id, a.rev)))?;
-    object.insert("id".into(), a.annotation_id.clone().into());
-    serde_json::from_value(v).map_err(|_| corrupt(format!("annotation_revisions/{}/{}", a.annotation_id, a.rev)))
-}
-
 fn annotation_view(a: &AnnotationRevision, names: &dyn Fn(&str) -> String) -> Result<AnnotationView, CommandError> {
-    let x = annotation_of(a)?;
+    let x = stored::annotation_of(a)?;
     Ok(AnnotationView {
         id: a.annotation_id.clone(),
         rev: a.rev,
@@ -275,23 +252,17 @@ fn annotation_view(a: &AnnotationRevision, names: &dyn Fn(&str) -> String) -> Re
 
 /// The latest saved transcript, or an empty one.
 fn latest_transcript(v: &Vault, session_id: &str) -> Result<Transcript, CommandError> {
-    v.transcript(session_id)?.map(|t| transcript_of(&t)).transpose().map(Option::unwrap_or_default)
+    Ok(stored::latest_transcript(v, session_id)?.map(|(_, t)| t).unwrap_or_default())
 }
 
 /// The session's current annotations (damaged ones left out).
 fn current_annotations(v: &Vault, session_id: &str) -> Result<Vec<Annotation>, CommandError> {
-    Ok(v.annotations(session_id)?.into_iter().filter_map(|a| a.ok().and_then(|a| annotation_of(&a).ok())).collect())
+    Ok(stored::current_annotations(v, session_id)?.0.into_iter().map(|(_, a)| a).collect())
 }
 
 /// Saves `document` as the next revision after checking it.
-pub fn save_transcript(v: &Vault, session_id: &str, mut document: Transcript) -> Result<TranscriptView, CommandError> {
-    // Labels the reviewer cleared are absent rather than empty.
-    for s in &mut document.segments {
-        s.label = s.label.take().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
-    }
-    document.validate()?;
-    let value = serde_json::to_value(&document).expect("transcripts serialise");
-    let saved = v.save_transcript(session_id, &value, &document.canonical_text(), None)?;
+pub fn save_transcript(v: &Vault, session_id: &str, document: Transcript) -> Result<TranscriptView, CommandError> {
+    let saved = stored::save_transcript(v, session_id, document, None)?;
     transcript_view(&saved, &user_names(v))
 }
 
@@ -318,31 +289,18 @@ pub fn transcript_revision(v: &Vault, session_id: &str, rev: u32) -> Result<Tran
 /// Saves a new annotation (`id` = `None`) or the next revision of one,
 /// after checking it against the vocabulary and the saved transcript.
 pub fn save_annotation(v: &Vault, session_id: &str, id: Option<&str>, input: AnnotationInput) -> Result<AnnotationView, CommandError> {
-    let session = v.session(session_id)?;
-    let text = |t: Option<String>| t.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
     let annotation = Annotation {
         id: String::new(),
         tier: input.tier,
         start_ms: input.start_ms,
         end_ms: input.end_ms,
         code: input.code,
-        segment_id: text(input.segment_id),
-        note: text(input.note),
-        target_id: text(input.target_id),
+        segment_id: input.segment_id,
+        note: input.note,
+        target_id: input.target_id,
     };
-    let transcript = v.transcript(&session.id)?.map(|t| transcript_of(&t)).transpose()?;
-    annotation.check(&vocabulary_of(v)?, transcript.as_ref())?;
-    if let Some(target) = &annotation.target_id {
-        let found = v.annotation(&session.id, target).ok().filter(|a| !a.deleted && Some(target.as_str()) != id);
-        if found.is_none() {
-            return Err(CommandError::new("review.unknown_annotation", format!("annotation {target} is not in this session"))
-                .with_arg_default("annotation", target.clone()));
-        }
-    }
-    let mut document = serde_json::to_value(&annotation).expect("annotations serialise");
-    // The id is the vault's, not part of the stored document.
-    document.as_object_mut().expect("an object").remove("id");
-    annotation_view(&v.save_annotation(&session.id, id, &document)?, &user_names(v))
+    let saved = stored::save_annotation(v, session_id, id, annotation)?;
+    annotation_view(&saved, &user_names(v))
 }
 
 pub fn delete_annotation(v: &Vault, session_id: &str, id: &str) -> Result<(), CommandError> {
@@ -357,65 +315,12 @@ pub fn annotation_history(v: &Vault, session_id: &str, id: &str) -> Result<Vec<A
     v.annotation_history(&session.id, id)?.into_iter().map(|a| annotation_view(&a?, &names)).collect()
 }
 
-/// The seed plus the codes added to this vault (damaged ones left out:
-/// annotations using them then fail their check rather than pass unseen).
-fn vocabulary_of(v: &Vault) -> Result<Vocabulary, CommandError> {
-    Ok(Vocabulary::with_added(v.vocabulary_codes()?.into_iter().filter_map(|r| {
-        let r = r.ok()?;
-        Some((r.tier.parse().ok()?, r.code, serde_json::from_value::<AddedCode>(r.document).ok()?))
-    })))
-}
-
-/// Whether any revision of any annotation, in any session, uses
-/// `tier`/`code` (deleted and edited ones included: their history still
-/// reads with the code's meaning).
-fn code_in_use(v: &Vault, tier: Tier, code: &str) -> Result<bool, CommandError> {
-    for case in v.cases()?.into_iter().filter_map(Result::ok) {
-        for session in v.sessions(&case.id)?.into_iter().filter_map(Result::ok) {
-            for a in v.all_annotation_revisions(&session.id)?.into_iter().filter_map(Result::ok) {
-                if a.document.get("tier").and_then(|t| t.as_str()) == Some(tier.id())
-                    && a.document.get("code").and_then(|c| c.as_str()) == Some(code)
-                {
-                    return Ok(true);
-                }
-            }
-        }
-    }
-    Ok(false)
-}
-
 /// Adds a code to a tier's vocabulary, or revises an added one whose
-/// meaning no annotation relies on yet (see `vocabulary::check_addition`).
+/// meaning no annotation relies on yet.
 pub fn save_vocabulary_code(v: &Vault, tier: Tier, code: &str, texts: AddedCode) -> Result<vocabulary::Entry, CommandError> {
-    let current = match v.vocabulary_history(tier.id(), code) {
-        Ok(history) => history.into_iter().last().transpose()?.map(|r| serde_json::from_value::<AddedCode>(r.document)),
-        Err(VaultError::RecordNotFound { .. }) => None,
-        Err(e) => return Err(e.into()),
-    };
-    let current = current.transpose().map_err(|_| corrupt(format!("vocabulary_revisions/{}/{code}", tier.id())))?;
-    let used = current.is_some() && code_in_use(v, tier, code)?;
-    vocabulary::check_addition(tier, code, &texts, current.as_ref(), used)?;
-    let texts = texts.trimmed();
-    v.save_vocabulary_code(tier.id(), code, &serde_json::to_value(&texts).expect("texts serialise"))?;
-    let entry = Vocabulary::with_added([(tier, code.to_owned(), texts)]).entries().into_iter().find(|e| e.added);
+    let saved = stored::save_vocabulary_code(v, tier, code, &texts)?;
+    let entry = Vocabulary::with_added([(tier, saved.code, texts.trimmed())]).entries().into_iter().find(|e| e.added);
     Ok(entry.expect("the added code is listed"))
-}
-
-/// Phase starts of the reviewed recording, as the quality figures need them.
-fn phases(v: &Vault, session_id: &str) -> Result<Vec<(u64, Phase)>, CommandError> {
-    let recordings = v.recordings(session_id)?;
-    let Some(rec) = recordings.into_iter().filter_map(Result::ok).rev().find(|r| r.end.is_some()) else {
-        return Ok(Vec::new());
-    };
-    let Some(rate) = sample_rate(&rec.origin) else { return Ok(Vec::new()) };
-    Ok(v
-        .recording_events(&rec.id)?
-        .into_iter()
-        .filter_map(|e| match e.kind {
-            RecordingEventKind::Phase { phase } => review_phase(phase).map(|p| (e.at_frame * 1000 / rate as u64, p)),
-            _ => None,
-        })
-        .collect())
 }
 
 /// The panel's figures for `document` (the latest saved one when `None`).
@@ -425,7 +330,7 @@ pub fn quality_report(v: &Vault, session_id: &str, document: Option<Transcript>)
         Some(t) => t,
         None => latest_transcript(v, &session.id)?,
     };
-    Ok(relato_review::report(&transcript, &current_annotations(v, &session.id)?, &phases(v, &session.id)?))
+    Ok(relato_review::report(&transcript, &current_annotations(v, &session.id)?, &stored::phases(v, &session.id)?))
 }
 
 pub fn search_session(v: &Vault, session_id: &str, query: &str, document: Option<Transcript>) -> Result<Vec<relato_review::Match>, CommandError> {
@@ -640,7 +545,7 @@ mod tests {
         assert_eq!(note.target_id.as_deref(), Some(camera.id.as_str()));
         let stray = AnnotationInput { target_id: Some("nada".into()), ..comment };
         let err = save(None, stray).unwrap_err();
-        assert_eq!((err.code.as_str(), err.args.get("annotation")), ("review.unknown_annotation", Some(&serde_json::json!("nada"))));
+        assert_eq!((err.code.as_str(), err.args.get("annotation")), ("review.annotation_unknown_target", Some(&serde_json::json!("nada"))));
 
         let reclassified = save(Some(&prompt.id), input(Tier::PromptType, "directive", Some("s3"), None)).unwrap();
         assert_eq!((reclassified.id.as_str(), reclassified.rev, reclassified.code.as_str()), (prompt.id.as_str(), 2, "directive"));

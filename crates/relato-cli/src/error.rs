@@ -40,9 +40,11 @@ impl CliError {
             CliError::Vault(e) => e.args(),
             CliError::Capture(e) => e.args(),
             CliError::Review(e) => {
-                let mut m = Map::new();
-                m.insert("line".into(), e.line().map_or_else(|| "?".into(), |l| l.to_string()).into());
-                m.insert("segment".into(), e.segment_id().unwrap_or("?").into());
+                let mut m: Map<String, Value> = e.args().into_iter().map(|(k, v)| (k.to_owned(), Value::String(v))).collect();
+                // Templates that name a line or segment always get one.
+                for k in ["line", "segment"] {
+                    m.entry(k).or_insert_with(|| Value::String("?".into()));
+                }
                 m
             }
             CliError::Cli { args, .. } => args.clone(),
@@ -83,6 +85,16 @@ impl From<VaultError> for CliError {
 impl From<relato_review::ReviewError> for CliError {
     fn from(e: relato_review::ReviewError) -> Self {
         CliError::Review(e)
+    }
+}
+
+impl From<relato_review::stored::StoredError> for CliError {
+    fn from(e: relato_review::stored::StoredError) -> Self {
+        match e {
+            relato_review::stored::StoredError::Review(r) => CliError::Review(r),
+            relato_review::stored::StoredError::Vault(v) => CliError::Vault(v),
+            other => CliError::with("cli.failed", &[("reason", other.to_string())]),
+        }
     }
 }
 

@@ -461,10 +461,10 @@ fn annotations_vocabulary_and_the_quality_figures() {
     ok(&annotate(&["--tier", "prompt-type", "--start", "12000", "--end", "14000", "--code", "option_posing", "--segment", "s3"]));
 
     // Bad input says what is wrong and stores nothing.
-    assert_eq!(json_code(&fails(&annotate(&["--tier", "indicators", "--start", "0", "--end", "1", "--code", "invitation"]), 1)), "cli.unknown_code");
+    assert_eq!(json_code(&fails(&annotate(&["--tier", "indicators", "--start", "0", "--end", "1", "--code", "invitation"]), 1)), "review.annotation_unknown_code");
     assert_eq!(json_code(&fails(&annotate(&["--tier", "colors", "--start", "0", "--end", "1", "--code", "x"]), 1)), "cli.unknown_tier");
-    assert_eq!(json_code(&fails(&annotate(&["--tier", "notes", "--start", "0", "--end", "1", "--code", "note"]), 1)), "cli.note_required");
-    assert_eq!(json_code(&fails(&annotate(&["--tier", "prompt-type", "--start", "0", "--end", "1", "--code", "directive", "--segment", "s9"]), 1)), "cli.unknown_segment");
+    assert_eq!(json_code(&fails(&annotate(&["--tier", "notes", "--start", "0", "--end", "1", "--code", "note"]), 1)), "review.annotation_note_required");
+    assert_eq!(json_code(&fails(&annotate(&["--tier", "prompt-type", "--start", "0", "--end", "1", "--code", "directive", "--segment", "s9"]), 1)), "review.annotation_unknown_segment");
 
     let listed: serde_json::Value =
         serde_json::from_str(&ok(&env.as_irma(&["--json", "annotations", "list", "--session", &session]))).unwrap();

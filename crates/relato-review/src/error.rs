@@ -30,6 +30,7 @@ pub const ERROR_CODES: &[&str] = &[
     "review.vocabulary_code_seeded",
     "review.vocabulary_text_required",
     "review.vocabulary_code_in_use",
+    "review.annotation_unknown_target",
 ];
 
 /// Something wrong with a transcript or with a WebVTT file.
@@ -102,6 +103,9 @@ pub enum ReviewError {
     /// Annotations use the code: its meaning is fixed.
     #[error("annotations use {code:?}: its labels and definitions are fixed; add a new code instead")]
     VocabularyCodeInUse { code: String },
+    /// A note comments on an annotation that is not in the session.
+    #[error("annotation {annotation:?} is not in this session")]
+    AnnotationUnknownTarget { annotation: String },
 }
 
 impl ReviewError {
@@ -130,6 +134,7 @@ impl ReviewError {
             Self::VocabularyCodeSeeded { .. } => "review.vocabulary_code_seeded",
             Self::VocabularyTextRequired { .. } => "review.vocabulary_text_required",
             Self::VocabularyCodeInUse { .. } => "review.vocabulary_code_in_use",
+            Self::AnnotationUnknownTarget { .. } => "review.annotation_unknown_target",
         }
     }
 
@@ -186,6 +191,7 @@ impl ReviewError {
                 args.push(("code", code.clone()))
             }
             Self::VocabularyTextRequired { field } => args.push(("field", field.clone())),
+            Self::AnnotationUnknownTarget { annotation } => args.push(("annotation", annotation.clone())),
             _ => {}
         }
         args
@@ -236,6 +242,7 @@ mod tests {
             ReviewError::VocabularyCodeSeeded { code: "places".into() },
             ReviewError::VocabularyTextRequired { field: "label_es".into() },
             ReviewError::VocabularyCodeInUse { code: "vehicle".into() },
+            ReviewError::AnnotationUnknownTarget { annotation: "ann-x".into() },
         ];
         let codes: Vec<_> = samples.iter().map(ReviewError::code).collect();
         assert_eq!(codes, ERROR_CODES);

@@ -13,11 +13,13 @@
 //!   the original text;
 //! * [`vocabulary`] — the tiers' controlled vocabularies (indicators seeded
 //!   as in the brief, NICHD prompt types), with es/en labels and definitions;
-//! * [`error`] — [`ReviewError`] with stable codes.
+//! * [`error`] — [`ReviewError`] with stable codes;
+//! * `stored` (feature `vault`) — these records as the vault keeps them:
+//!   read back, checked and saved, for the app and the CLI alike.
 //!
-//! Everything here is a pure function of its inputs: storage, revisions and
-//! custody stay in `relato-vault`, so this crate builds and tests alone and
-//! can run on the window's side of IPC or in a script alike.
+//! Everything but `stored` is a pure function of its inputs: storage,
+//! revisions and custody stay in `relato-vault`, so without the `vault`
+//! feature this crate builds and tests alone.
 
 #![forbid(unsafe_code)]
 
@@ -27,6 +29,8 @@ mod fold;
 pub mod prompt_type;
 pub mod quality;
 pub mod search;
+#[cfg(feature = "vault")]
+pub mod stored;
 pub mod transcript;
 pub mod vocabulary;
 pub mod vtt;

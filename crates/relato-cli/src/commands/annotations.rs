@@ -1,11 +1,13 @@
 //! `relato vocabulary list`, `relato annotate`, `relato annotations list`
 //! and `relato quality`.
 //!
-//! Codes are checked against the tier's vocabulary before anything is
-//! saved; the vault keeps each annotation as logged revisions.
+//! Annotations are checked and saved through `relato_review::stored`, as
+//! the app does: against the tier's vocabulary (seeded and added codes),
+//! the span, a note's words and the transcript's segments; nothing is saved
+//! when a rule is broken. The vault keeps each one as logged revisions.
 
-use relato_review::{vocabulary, Annotation, Phase, Tier, Transcript};
-use relato_vault::{AnnotationRevision, Origin, RecordingEventKind, Vault};
+use relato_review::{stored, vocabulary, Annotation, Tier};
+use relato_vault::AnnotationRevision;
 
 use super::readable;
 use crate::context::{duration, Ctx};
@@ -14,20 +16,22 @@ use crate::i18n::Lang;
 use crate::output;
 
 pub fn vocabulary(ctx: &Ctx) -> Result<(), CliError> {
-    let codes: Vec<_> = vocabulary::all().collect();
+    // Seeded codes, and those an administrator added to this vault.
+    let vault = ctx.unlock()?;
+    let entries = stored::vocabulary(&vault)?.entries();
     if ctx.json() {
-        ctx.print_json(&codes);
+        ctx.print_json(&entries);
         return Ok(());
     }
     let header = ["cli.label.tier", "cli.label.code", "cli.label.label", "cli.label.definition"].map(|k| ctx.t(k));
-    let rows: Vec<Vec<String>> = codes
+    let rows: Vec<Vec<String>> = entries
         .iter()
         .map(|c| {
             let (label, definition) = match ctx.cat.lang {
-                Lang::EsMx => (c.label_es, c.definition_es),
-                Lang::En => (c.label_en, c.definition_en),
+                Lang::EsMx => (&c.label_es, &c.definition_es),
+                Lang::En => (&c.label_en, &c.definition_en),
             };
-            vec![c.tier.id().to_owned(), c.code.to_owned(), label.to_owned(), definition.to_owned()]
+            vec![c.tier.id().to_owned(), c.code.clone(), label.clone(), definition.clone()]
         })
         .collect();
     output::table(&header, &rows);
@@ -50,32 +54,10 @@ pub fn annotate(
     segment_id: Option<String>,
 ) -> Result<(), CliError> {
     let tier: Tier = tier.parse().map_err(|()| CliError::with("cli.unknown_tier", &[("tier", tier.to_owned())]))?;
-    if vocabulary::find(tier, code).is_none() {
-        return Err(CliError::with("cli.unknown_code", &[("code", code.to_owned()), ("tier", tier.id().to_owned())]));
-    }
-    if span.end_ms < span.start_ms {
-        return Err(CliError::cli("cli.span_reversed"));
-    }
-    let note = note.filter(|n| !n.trim().is_empty());
-    if tier == Tier::Notes && note.is_none() {
-        return Err(CliError::cli("cli.note_required"));
-    }
     let vault = ctx.unlock()?;
-    let session = vault.session(session_id)?;
-    if let Some(segment) = &segment_id {
-        // A segment named must exist in the transcript as it stands.
-        let transcript = latest_transcript(&vault, &session.id)?;
-        if !transcript.segments.iter().any(|s| &s.id == segment) {
-            return Err(CliError::with("cli.unknown_segment", &[("segment", segment.clone())]));
-        }
-    } else if tier == Tier::PromptType {
-        return Err(CliError::cli("cli.segment_required"));
-    }
-    let annotation = Annotation { id: String::new(), tier, start_ms: span.start_ms, end_ms: span.end_ms, code: code.to_owned(), segment_id, note, target_id: None };
-    let mut document = serde_json::to_value(&annotation).expect("annotations serialise");
-    // The id is the vault's; it is not part of the stored document.
-    document.as_object_mut().expect("an object").remove("id");
-    let saved = vault.save_annotation(&session.id, None, &document)?;
+    let annotation =
+        Annotation { id: String::new(), tier, start_ms: span.start_ms, end_ms: span.end_ms, code: code.to_owned(), segment_id, note, target_id: None };
+    let saved = stored::save_annotation(&vault, session_id, None, annotation)?;
     if ctx.json() {
         ctx.print_json(&view(&saved));
     } else {
@@ -95,13 +77,6 @@ fn view(a: &AnnotationRevision) -> serde_json::Value {
         o.insert("sha256".into(), a.sha256.clone().into());
     }
     v
-}
-
-fn annotation(a: &AnnotationRevision) -> Result<Annotation, CliError> {
-    let corrupt = || CliError::Vault(relato_vault::VaultError::RecordCorrupt { record: format!("annotation_revisions/{}/{}", a.annotation_id, a.rev) });
-    let mut v = a.document.clone();
-    v.as_object_mut().ok_or_else(corrupt)?.insert("id".into(), a.annotation_id.clone().into());
-    serde_json::from_value(v).map_err(|_| corrupt())
 }
 
 pub fn list(ctx: &Ctx, session_id: &str) -> Result<(), CliError> {
@@ -128,48 +103,14 @@ pub fn list(ctx: &Ctx, session_id: &str) -> Result<(), CliError> {
     Ok(())
 }
 
-fn latest_transcript(vault: &Vault, session_id: &str) -> Result<Transcript, CliError> {
-    let saved = vault
-        .transcript(session_id)?
-        .ok_or_else(|| CliError::with("cli.no_transcript", &[("session", session_id.to_owned())]))?;
-    serde_json::from_value(saved.document).map_err(|_| {
-        CliError::Vault(relato_vault::VaultError::RecordCorrupt { record: format!("transcript_revisions/{session_id}/{}", saved.rev) })
-    })
-}
-
-/// Phase boundaries from the session's latest sealed capture, in ms.
-fn phases(vault: &Vault, session_id: &str) -> Result<Vec<(u64, Phase)>, CliError> {
-    let recordings = vault.recordings(session_id)?.into_iter().filter_map(Result::ok);
-    let Some((rec, format)) = recordings
-        .filter(|r| r.end.is_some())
-        .filter_map(|r| match r.origin {
-            Origin::Captured { format, .. } => Some((r, format)),
-            Origin::Imported { .. } => None,
-        })
-        .last()
-    else {
-        return Ok(Vec::new());
-    };
-    Ok(vault
-        .recording_events(&rec.id)?
-        .into_iter()
-        .filter_map(|e| match e.kind {
-            RecordingEventKind::Phase { phase } => {
-                let phase: Phase = serde_json::from_value(serde_json::to_value(phase).ok()?).ok()?;
-                Some((format.frames_to_ms(e.at_frame), phase))
-            }
-            _ => None,
-        })
-        .collect())
-}
-
 pub fn quality(ctx: &Ctx, session_id: &str) -> Result<(), CliError> {
     let vault = ctx.unlock()?;
     let session = vault.session(session_id)?;
-    let transcript = latest_transcript(&vault, &session.id)?;
+    let (_, transcript) = stored::latest_transcript(&vault, &session.id)?
+        .ok_or_else(|| CliError::with("cli.no_transcript", &[("session", session.id.clone())]))?;
     let (items, damaged) = readable(ctx, vault.annotations(&session.id)?);
-    let annotations = items.iter().map(annotation).collect::<Result<Vec<_>, _>>()?;
-    let report = relato_review::report(&transcript, &annotations, &phases(&vault, &session.id)?);
+    let annotations = items.iter().map(stored::annotation_of).collect::<Result<Vec<_>, _>>()?;
+    let report = relato_review::report(&transcript, &annotations, &stored::phases(&vault, &session.id)?);
     if ctx.json() {
         ctx.print_json(&report);
     } else {

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use relato_review::{parse_vtt, Transcript};
+use relato_review::{parse_vtt, stored, Transcript};
 use relato_vault::TranscriptRevision;
 
 use crate::args::TranscriptCommand;
@@ -25,11 +25,11 @@ fn import(ctx: &Ctx, session_id: &str, file: &Path) -> Result<(), CliError> {
         .map_err(|e| CliError::with("cli.read_failed", &[("path", file.display().to_string()), ("reason", e.to_string())]))?;
     let text = String::from_utf8(text).map_err(|_| CliError::with("cli.not_utf8", &[("path", file.display().to_string())]))?;
     let transcript = parse_vtt(&text)?;
+    // Checked before the vault is even opened: a bad file names its line.
     transcript.validate()?;
     let vault = ctx.unlock()?;
     let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let document = serde_json::to_value(&transcript).expect("transcripts serialise");
-    let saved = vault.save_transcript(session_id, &document, &transcript.canonical_text(), Some(&format!("import: {name}")))?;
+    let saved = stored::save_transcript(&vault, session_id, transcript.clone(), Some(&format!("import: {name}")))?;
     if ctx.json() {
         ctx.print_json(&summary(&saved, &transcript));
     } else {
@@ -66,8 +66,7 @@ fn show(ctx: &Ctx, session_id: &str, rev: Option<u32>) -> Result<(), CliError> {
             Some(n) => CliError::with("cli.no_transcript_rev", &[("session", session.id.clone()), ("rev", n.to_string())]),
         });
     };
-    let transcript: Transcript = serde_json::from_value(saved.document.clone())
-        .map_err(|_| CliError::Vault(relato_vault::VaultError::RecordCorrupt { record: format!("transcript_revisions/{}/{}", session.id, saved.rev) }))?;
+    let transcript = stored::transcript_of(&saved)?;
     if ctx.json() {
         ctx.print_json(&summary(&saved, &transcript));
         return Ok(());
