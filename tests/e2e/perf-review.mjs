@@ -11,7 +11,9 @@
 //   keystroke    a key typed into a segment in the middle of the 2,000 →
 //                the frame after the edit was handled (keydown timestamp to
 //                the second requestAnimationFrame), 30 keys; beside the same
-//                measure in a bare textarea added to the same page.
+//                measure in a bare textarea added to the same page; and,
+//                split, the editor's handlers and the layout they cause
+//                (synthetic input events, layout forced).
 //   panel        `quality_report` for the 2,000-segment document from the
 //                page (serialisation, IPC and the computation), 10 runs;
 //                the computation alone is in `cargo bench -p relato-review`.
@@ -154,6 +156,23 @@ try {
   await driver.executeScript(`const t = document.createElement("textarea"); t.id = "bare"; t.style.position = "fixed"; t.style.top = "0"; t.style.left = "0"; document.body.append(t);`);
   const bare = await typeKeys("#bare");
   console.log(`keystroke → frame drawn, segment 1,000 of 2,000: ${fmt(editor)}`);
+  const split = await driver.executeScript(`
+    const t = document.querySelector('[data-measure="1"] [data-testid="segment-text"]');
+    const out = { handlers: [], layout: [] };
+    for (let i = 0; i < 20; i++) {
+      t.value += "b";
+      const t0 = performance.now();
+      t.dispatchEvent(new Event("input", { bubbles: true }));
+      const t1 = performance.now();
+      void document.body.offsetHeight;
+      const t2 = performance.now();
+      out.handlers.push(t1 - t0); out.layout.push(t2 - t1);
+    }
+    const k0 = performance.now();
+    for (let i = 0; i < 20; i++) t.dispatchEvent(new KeyboardEvent("keydown", { key: "x", bubbles: true }));
+    out.keydown = (performance.now() - k0) / 20;
+    return out;`);
+  console.log(`  of which the editor's input handlers ${fmt(split.handlers)}; the layout they cause ${fmt(split.layout)}; keydown handlers ${split.keydown.toFixed(2)} ms a key`);
   console.log(`  a bare textarea in the same page: ${fmt(bare)}`);
 
   // --- panel recomputation ------------------------------------------------

@@ -99,6 +99,10 @@ function randomHex(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** Rows put on screen at once, then per animation frame, for long transcripts. */
+const FIRST_ROWS = 120;
+const ROWS_PER_FRAME = 240;
+
 function copy(s: SegmentDoc): SegmentDoc {
   return { id: s.id, start_ms: s.start_ms, end_ms: s.end_ms, speaker: s.speaker, label: s.label ?? null, overlaps: s.overlaps === true, text: s.text };
 }
@@ -120,6 +124,11 @@ export function mountEditor(deps: EditorDeps): Editor {
   let baseline = canonical(deps.saved?.document ?? { segments: [] });
   let savedRev: number | null = deps.saved?.rev ?? null;
   const rows = new Map<string, Row>();
+  // A long transcript is put on screen a batch per frame after the first
+  // rows, so the screen (and its waveform) draws at once; `placed` is how
+  // many segments have rows so far (see `showAll`).
+  let placed = Number.POSITIVE_INFINITY;
+  let filling = 0;
   let currentId: string | null = null;
   let saving = false;
   let changeTimer: number | undefined;
@@ -269,6 +278,7 @@ export function mountEditor(deps: EditorDeps): Editor {
       }
     }
     segments.forEach((s, i) => {
+      if (i >= placed) return;
       let r = rows.get(s.id);
       if (!r) {
         r = buildRow(s);
@@ -284,12 +294,32 @@ export function mountEditor(deps: EditorDeps): Editor {
     refreshFlags();
   };
 
+  /** Rows for every segment now: before anything looks a row up. */
+  const showAll = () => {
+    if (placed === Number.POSITIVE_INFINITY) return;
+    window.cancelAnimationFrame(filling);
+    placed = Number.POSITIVE_INFINITY;
+    placeRows();
+  };
+
+  const fillNext = () => {
+    filling = window.requestAnimationFrame(() => {
+      placed += ROWS_PER_FRAME;
+      if (placed >= segments.length) placed = Number.POSITIVE_INFINITY;
+      placeRows();
+      if (placed !== Number.POSITIVE_INFINITY) fillNext();
+    });
+  };
+
   const rebuild = () => {
+    window.cancelAnimationFrame(filling);
     for (const r of rows.values()) r.li.remove();
     rows.clear();
     currentId = null;
+    placed = segments.length > FIRST_ROWS ? FIRST_ROWS : Number.POSITIVE_INFINITY;
     placeRows();
     refreshLabels();
+    if (placed !== Number.POSITIVE_INFINITY) fillNext();
   };
 
   const rowOf = (target: EventTarget | null): [Row, SegmentDoc] | null => {
@@ -470,9 +500,10 @@ export function mountEditor(deps: EditorDeps): Editor {
     if (!r.ok) {
       note.textContent = "";
       const id = r.error.args.segment;
-      const named = id && rows.has(id) ? { ...r.error, args: { ...r.error.args, segment: describe(id) } } : r.error;
+      const known = id !== undefined && segments.some((s) => s.id === id);
+      const named = known ? { ...r.error, args: { ...r.error.args, segment: describe(id) } } : r.error;
       showError(named);
-      if (id && rows.has(id)) focusRow(id);
+      if (known) focusRow(id);
       return;
     }
     // What was sent is what is stored: edits typed during the save stay unsaved.
@@ -485,6 +516,7 @@ export function mountEditor(deps: EditorDeps): Editor {
   };
 
   const focusRow = (id: string) => {
+    showAll();
     const r = rows.get(id);
     if (!r) return;
     r.li.classList.add("flash");
@@ -499,6 +531,7 @@ export function mountEditor(deps: EditorDeps): Editor {
     // Without a recording there is no playhead: continue after the last segment.
     const at = deps.hasPlayer ? deps.position() : last ? last.end_ms : 0;
     const s = segmentAtPlayhead(segments, at, deps.durationMs, freshId(new Set(segments.map((x) => x.id)), randomHex));
+    showAll();
     segments = insertSorted(segments, s);
     placeRows();
     edited();
@@ -526,6 +559,7 @@ export function mountEditor(deps: EditorDeps): Editor {
       if (id === currentId) return;
       if (currentId) rows.get(currentId)?.li.classList.remove("current");
       currentId = id;
+      if (id && !rows.has(id)) showAll();
       const r = id ? rows.get(id) : undefined;
       if (!r) return;
       r.li.classList.add("current");
@@ -544,6 +578,7 @@ export function mountEditor(deps: EditorDeps): Editor {
       return true;
     },
     revealSegment(id) {
+      showAll();
       const r = rows.get(id);
       if (!r) return;
       r.li.scrollIntoView({ block: "nearest" });
@@ -574,6 +609,7 @@ export function mountEditor(deps: EditorDeps): Editor {
     },
     dispose() {
       window.clearTimeout(changeTimer);
+      window.cancelAnimationFrame(filling);
     },
   };
 }
