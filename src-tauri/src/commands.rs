@@ -38,10 +38,13 @@ pub async fn create_vault(vault: State<'_, VaultService>, input: NewVaultInput) 
 pub async fn unlock_vault(
     vault: State<'_, VaultService>,
     recording: State<'_, RecordingService>,
+    listening: State<'_, ListeningService>,
     name: String,
     passphrase: String,
 ) -> Result<MeView, CommandError> {
     let me = vault.unlock(&name, passphrase)?;
+    // Listening that could not be logged before the lock is logged now.
+    listening.flush(&vault);
     // Recordings whose recorder died are sealed now; the window asks
     // `recovered_recordings` for the notice.
     recording.recover_at_unlock(&vault);

@@ -58,6 +58,12 @@ pub fn run() {
             review_commands::spawn_player_ticker(app.handle().clone());
             Ok(())
         })
-        .run(tauri::generate_context!())
-        .expect("error while running Relato");
+        .build(tauri::generate_context!())
+        .expect("error while building Relato")
+        .run(|app, event| {
+            // However the app ends, what was heard is logged first.
+            if let tauri::RunEvent::ExitRequested { .. } = event {
+                let _ = app.state::<ListeningService>().close(&app.state::<VaultService>());
+            }
+        });
 }

@@ -31,6 +31,8 @@ pub struct PlayerView {
     pub playing: bool,
     pub speed: f32,
     pub ended: bool,
+    /// Why playback stopped, if it failed: an error code to translate.
+    pub error: Option<String>,
 }
 
 /// Where the player sends its samples.
@@ -38,17 +40,28 @@ pub type OutputFactory = Box<dyn Fn() -> Box<dyn Output> + Send + Sync>;
 
 struct Open {
     recording_id: String,
+    /// Who opened it: the listening is theirs to sign.
+    user_id: String,
     player: Player,
+}
+
+#[derive(Default)]
+struct State {
+    open: Option<Open>,
+    /// What was heard but could not be logged yet (the vault refused the
+    /// write): kept and logged at the next chance, never dropped — and only
+    /// by the user who listened (user id, recording id, ranges).
+    unlogged: Vec<(String, String, Vec<(u64, u64)>)>,
 }
 
 pub struct ListeningService {
     output: OutputFactory,
-    open: Mutex<Option<Open>>,
+    state: Mutex<State>,
 }
 
 impl ListeningService {
     pub fn new(output: OutputFactory) -> Self {
-        ListeningService { output, open: Mutex::new(None) }
+        ListeningService { output, state: Mutex::new(State::default()) }
     }
 
     /// Plays on the default output device.
@@ -56,18 +69,20 @@ impl ListeningService {
         Self::new(Box::new(|| Box::new(relato_capture::DeviceOutput)))
     }
 
-    fn guard(&self) -> MutexGuard<'_, Option<Open>> {
-        self.open.lock().unwrap_or_else(|p| p.into_inner())
+    fn guard(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Opens `recording_id` paused at the start, closing (and logging)
-    /// whatever was open.
+    /// whatever was open. The state stays locked throughout, so two opens
+    /// cannot lose each other's player.
     pub fn open(&self, vaults: &VaultService, recording_id: &str) -> Result<PlayerView, CommandError> {
-        self.close(vaults)?;
-        let (recording, reader) = vaults.with_vault(|v| {
+        let mut state = self.guard();
+        close_locked(&mut state, vaults);
+        let (recording, reader, user_id) = vaults.with_vault(|v| {
             let recording = v.recording(recording_id)?;
             let reader = OriginalReader::open(v, &recording)?;
-            Ok((recording, reader))
+            Ok((recording, reader, v.me().user_id.clone()))
         })?;
         let handle = vaults.handle();
         let len = reader.len();
@@ -76,13 +91,13 @@ impl ListeningService {
         });
         let player = Player::open(read, len, (self.output)())?;
         let view = view(&recording.id, player.status()?);
-        *self.guard() = Some(Open { recording_id: recording.id, player });
+        state.open = Some(Open { recording_id: recording.id, user_id, player });
         Ok(view)
     }
 
     fn with_player(&self, f: impl FnOnce(&Player) -> Result<PlayerStatus, CaptureError>) -> Result<PlayerView, CommandError> {
-        let open = self.guard();
-        let open = open.as_ref().ok_or_else(|| CommandError::new("app.player_not_open", "no recording is open for listening"))?;
+        let state = self.guard();
+        let open = state.open.as_ref().ok_or_else(|| CommandError::new("app.player_not_open", "no recording is open for listening"))?;
         Ok(view(&open.recording_id, f(&open.player)?))
     }
 
@@ -108,15 +123,56 @@ impl ListeningService {
     }
 
     /// Stops the player and logs what was heard (nothing is logged if
-    /// nothing was). Returns whether a player was open.
+    /// nothing was). Returns whether a player was open; fails if what was
+    /// heard could not be logged (it is kept and logged at the next close,
+    /// open or unlock).
     pub fn close(&self, vaults: &VaultService) -> Result<bool, CommandError> {
-        let Some(open) = self.guard().take() else { return Ok(false) };
+        let mut state = self.guard();
+        let was_open = state.open.is_some();
+        match close_locked(&mut state, vaults) {
+            Some(e) => Err(e),
+            None => Ok(was_open),
+        }
+    }
+
+    /// Logs what earlier closes could not (called after unlocking).
+    pub fn flush(&self, vaults: &VaultService) {
+        let mut state = self.guard();
+        let _ = flush_locked(&mut state, vaults);
+    }
+}
+
+/// Closes the open player, if any, and logs everything not logged yet;
+/// returns the first logging error.
+fn close_locked(state: &mut State, vaults: &VaultService) -> Option<CommandError> {
+    if let Some(open) = state.open.take() {
         let heard = open.player.close();
         if !heard.is_empty() {
-            vaults.with_vault(|v| Ok(v.log_playback(&open.recording_id, &heard)?))?;
+            state.unlogged.push((open.user_id, open.recording_id, heard));
         }
-        Ok(true)
     }
+    flush_locked(state, vaults)
+}
+
+fn flush_locked(state: &mut State, vaults: &VaultService) -> Option<CommandError> {
+    let mut failure = None;
+    state.unlogged.retain(|(user_id, recording_id, heard)| {
+        let logged = vaults.with_vault(|v| {
+            if &v.me().user_id != user_id {
+                return Ok(false);
+            }
+            v.log_playback(recording_id, heard)?;
+            Ok(true)
+        });
+        match logged {
+            Ok(done) => !done,
+            Err(e) => {
+                failure.get_or_insert(e);
+                true
+            }
+        }
+    });
+    failure
 }
 
 fn view(recording_id: &str, s: PlayerStatus) -> PlayerView {
@@ -127,5 +183,6 @@ fn view(recording_id: &str, s: PlayerStatus) -> PlayerView {
         playing: s.playing,
         speed: s.speed,
         ended: s.ended,
+        error: s.error.map(str::to_owned),
     }
 }

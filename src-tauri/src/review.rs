@@ -547,6 +547,9 @@ mod tests {
         let err = save(None, stray).unwrap_err();
         assert_eq!((err.code.as_str(), err.args.get("annotation")), ("review.annotation_unknown_target", Some(&serde_json::json!("nada"))));
 
+        // One type per prompt: a second classification is refused, a revision is not.
+        let err = save(None, input(Tier::PromptType, "suggestive", Some("s3"), None)).unwrap_err();
+        assert_eq!((err.code.as_str(), err.args.get("annotation")), ("review.annotation_segment_classified", Some(&serde_json::json!(prompt.id))));
         let reclassified = save(Some(&prompt.id), input(Tier::PromptType, "directive", Some("s3"), None)).unwrap();
         assert_eq!((reclassified.id.as_str(), reclassified.rev, reclassified.code.as_str()), (prompt.id.as_str(), 2, "directive"));
         vaults.with_vault(|v| delete_annotation(v, &session, &note.id)).unwrap();

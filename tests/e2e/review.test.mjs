@@ -189,7 +189,8 @@ describe("reviewing a session", { skip: missing.length ? `needs ${missing.join("
     await (await driver.findElement(byId("annotation-note"))).sendKeys("Cámara en la repisa, con luz roja.");
     await (await driver.findElement(byId("annotation-save"))).click();
     const row = await driver.wait(until.elementLocated(By.css('[data-testid="annotation-row"][data-code="camera_or_recording_device"]')), 10_000);
-    assert.match(await row.getText(), /repisa/);
+    const note = await row.findElement(byId("annotation-note-text"));
+    assert.equal(await note.getText(), "Cámara en la repisa, con luz roja.", "the note was saved with the code");
     await screenshot(driver, "43-review-annotation-es");
   });
 
@@ -231,5 +232,27 @@ describe("reviewing a session", { skip: missing.length ? `needs ${missing.join("
     assert.equal(seen.filter((e) => e === "PLAYBACK").length, 1, "one line for the listening, not one per second");
     await screenshot(driver, "46-review-custody-es");
     assert.ok(es["review.add_segment"], "the screen's texts are translated");
+  });
+
+  it("locking logs the listening once and keeps unsaved typing as a revision", async () => {
+    await driver.actions().keyDown(Key.CONTROL).sendKeys(" ").keyUp(Key.CONTROL).perform();
+    await driver.wait(async () => (await playState()) === "playing", 5000);
+    await sleep(800);
+    const area = (await rows())[2].findElement(byId("segment-text"));
+    await (await area).sendKeys(" ¿Te acuerdas?");
+    await driver.actions().keyDown(Key.CONTROL).sendKeys("l").keyUp(Key.CONTROL).perform();
+    await waitVisible(driver, "unlock-form", 30_000);
+    await driver.findElement(byId("passphrase-input")).sendKeys(PASS);
+    await driver.findElement(byId("unlock-submit")).click();
+    // Unlocking returns to where the reviewer was, or to the cases.
+    await driver.wait(async () => (await driver.findElements(By.css('[data-testid="review-screen"], [data-testid="case-list"]'))).length > 0, 60_000);
+    await js(`window.location.hash = "#/sessions/${sessionId}";`);
+    await (await waitVisible(driver, "session-review")).click();
+    await waitVisible(driver, "review-screen", 30_000);
+    await driver.wait(async () => /\b2\b/.test(await (await driver.findElement(byId("transcript-rev"))).getText()), 10_000, "the typing was not saved as revision 2");
+    const texts = await js(`return [...document.querySelectorAll('[data-testid="segment-text"]')].map((t) => t.value);`);
+    assert.equal(texts[2], "¿Era de día o de noche? ¿Te acuerdas?");
+    await tab("tab-custody");
+    await driver.wait(async () => (await driver.findElements(By.css('[data-testid="custody-row"][data-event="PLAYBACK"]'))).length === 2, 10_000, "the lock did not log the listening exactly once");
   });
 });

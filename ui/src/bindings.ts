@@ -667,7 +667,11 @@ export type PlayerStatusEvent = { status: PlayerView }
 /**
  * The player's state for the window.
  */
-export type PlayerView = { recording_id: string; position_ms: number; duration_ms: number; playing: boolean; speed: number; ended: boolean }
+export type PlayerView = { recording_id: string; position_ms: number; duration_ms: number; playing: boolean; speed: number; ended: boolean; 
+/**
+ * Why playback stopped, if it failed: an error code to translate.
+ */
+error: string | null }
 /**
  * How many counted prompts have one type.
  */
@@ -690,7 +694,8 @@ child_share_of_talk: number | null; free_narrative_interviewer_turns: Turns;
 prompt_types: PromptCount[]; invitation_share: InvitationShare; first_option_posing_or_suggestive: FirstLeadingPrompt | null; longest_child_narrative: ChildNarrative | null; 
 /**
  * Prompt-type annotations left out: no segment, an unknown segment or
- * one not spoken by the interviewer, or an unknown code.
+ * one not spoken by the interviewer, an unknown code, or a second type
+ * for a segment already counted.
  */
 uncounted_prompt_annotations: string[] }
 /**

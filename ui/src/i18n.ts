@@ -52,7 +52,7 @@ export function lookup(catalogs: Record<Locale, Catalog>, locale: Locale, key: s
  * `role: "reviewer"`) are shown through their own catalog entry
  * (`field.child_code`); the Rust crates list them in `TRANSLATED_ARGS`.
  */
-export const TRANSLATED_ARGS = ["field", "role", "kind", "action"] as const;
+export const TRANSLATED_ARGS = ["field", "role", "kind", "action", "tier"] as const;
 
 export function translateIdentifiers(
   catalogs: Record<Locale, Catalog>,

@@ -7,7 +7,7 @@ import { formatElapsed, groupHash } from "./capture";
 import { el } from "./dom";
 import { LOCALES, loadLocale, saveLocale, translator, type Locale, type MessageKey, type Translator } from "./i18n";
 import { IdleWatch, isLockShortcut, loadIdleMinutes, PlaybackActivity, saveIdleMinutes } from "./idle";
-import { closeReview, reviewMayLeave, reviewScreen } from "./review/screen";
+import { closeReview, reviewMayLeave, reviewSaveBeforeLock, reviewScreen } from "./review/screen";
 import { isPublic, parseRoute, routeHash, type Route } from "./routes";
 import { aboutScreen } from "./screens/about";
 import { caseScreen } from "./screens/case";
@@ -89,6 +89,7 @@ async function lock(reason: LockReason): Promise<void> {
   if (!unlockedAs() && !state.recovery) return;
   state.recovery = undefined;
   state.lockedBecause = reason;
+  await reviewSaveBeforeLock();
   await api.lockVault(reason);
   await reload();
 }

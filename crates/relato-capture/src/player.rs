@@ -64,8 +64,9 @@ pub const MAX_SPEED: f32 = 2.0;
 const READ_BLOCK: u64 = 256 * 1024;
 /// Audio queued ahead of the output: enough to ride out a slow chunk read.
 const RING_SECONDS: f32 = 0.5;
-/// How long a run start waits for the callback to empty the ring.
-const DISCARD_WAIT: Duration = Duration::from_millis(250);
+/// Samples the i16 output converts at a time (its buffer is allocated
+/// before the stream starts, so the callback never allocates).
+const CONVERT_BLOCK: usize = 8192;
 
 /// Where the player is, for the window.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -76,6 +77,9 @@ pub struct PlayerStatus {
     pub speed: f32,
     /// Played to the end (and stopped there).
     pub ended: bool,
+    /// Why playback stopped, if it failed (a damaged chunk, a locked vault,
+    /// a lost output): the error's code, for the window to translate.
+    pub error: Option<&'static str>,
 }
 
 /// Where the samples go: the sound card ([`DeviceOutput`]) or a test's
@@ -91,8 +95,11 @@ pub trait Output: Send + 'static {
 struct Shared {
     /// Source frames the callback has taken from the ring.
     played: AtomicU64,
-    /// Set by the player thread; the callback empties the ring and clears it.
+    /// Set by the player thread; the callback empties the ring and clears
+    /// it. Until it has, nothing new is queued (see `Engine::fill`).
     discard: AtomicBool,
+    /// The output reported an error (device unplugged, stream broken).
+    output_failed: AtomicBool,
 }
 
 /// The output callback's side: copies from the ring, counts, never blocks.
@@ -103,6 +110,11 @@ pub struct Renderer {
 }
 
 impl Renderer {
+    /// For the output's error callback.
+    pub fn failure_signal(&self) -> FailureSignal {
+        FailureSignal(self.shared.clone())
+    }
+
     /// Fills `out` (interleaved) with queued samples, then silence.
     pub fn render(&mut self, out: &mut [f32]) {
         if self.shared.discard.load(Ordering::Acquire) {
@@ -268,21 +280,36 @@ struct Engine {
     drained: bool,
     samples: Option<SampleBuffer<f32>>,
     log: ListenLog,
+    /// Seconds per timestamp unit of the track, for seeking by time.
+    time_base: Option<symphonia::core::units::TimeBase>,
+    /// A pause happened since the last seek: the next play is a resume,
+    /// and only a resume rewinds.
+    resuming: bool,
+    /// The typed error behind a failed read of the original.
+    read_error: Arc<Mutex<Option<CaptureError>>>,
+    /// Why playback stopped, if it failed.
+    failure: Option<&'static str>,
 }
 
 impl Engine {
     fn start(read: ReadRange, len: u64, output: Box<dyn Output>) -> Result<Engine, CaptureError> {
-        let source = OriginalSource { read, len, pos: 0, block: Zeroizing::new(Vec::new()), block_start: 0 };
+        let read_error = Arc::new(Mutex::new(None));
+        let source =
+            OriginalSource { read, len, pos: 0, block: Zeroizing::new(Vec::new()), block_start: 0, error: read_error.clone() };
         let stream = MediaSourceStream::new(Box::new(source), Default::default());
+        // A read that failed (a damaged chunk, a locked vault) is reported
+        // as itself, not as a decoding problem.
+        let failed = |e: SymphoniaError| take(&read_error).unwrap_or_else(|| CaptureError::Decode(e.to_string()));
         let probed = symphonia::default::get_probe()
             .format(&Hint::new(), stream, &FormatOptions { enable_gapless: true, ..Default::default() }, &MetadataOptions::default())
-            .map_err(|e| CaptureError::Decode(e.to_string()))?;
+            .map_err(failed)?;
         let format = probed.format;
         let track = format.default_track().ok_or_else(|| CaptureError::Decode("no audio track".into()))?;
         let params = &track.codec_params;
         let rate = params.sample_rate.ok_or_else(|| CaptureError::Decode("no sample rate".into()))?;
         let source_channels = params.channels.map_or(1, |c| c.count()).max(1);
         let duration_frames = params.n_frames.unwrap_or(0);
+        let time_base = params.time_base;
         let track_id = track.id;
         let decoder = symphonia::default::get_codecs()
             .make(params, &DecoderOptions::default())
@@ -315,6 +342,10 @@ impl Engine {
             drained: false,
             samples: None,
             log: ListenLog::default(),
+            time_base,
+            resuming: false,
+            read_error,
+            failure: None,
         })
     }
 
@@ -351,8 +382,16 @@ impl Engine {
         match command {
             Command::Play { rewind_ms } => {
                 if !self.playing {
-                    let at = if self.ended { 0 } else { self.position_frames().saturating_sub(self.ms_to_frames(rewind_ms)) };
+                    let at = if self.ended {
+                        0
+                    } else if self.resuming {
+                        self.position_frames().saturating_sub(self.ms_to_frames(rewind_ms))
+                    } else {
+                        self.position_frames()
+                    };
                     self.playing = true;
+                    self.resuming = false;
+                    self.failure = None;
                     self.start_run(at, self.run.speed)?;
                 }
             }
@@ -361,12 +400,17 @@ impl Engine {
                     let at = self.position_frames();
                     self.end_run();
                     self.playing = false;
+                    self.resuming = true;
                     self.start_run(at, self.run.speed)?;
                 }
             }
             Command::Seek { ms } => {
-                let at = self.ms_to_frames(ms).min(self.duration_frames);
+                let at = self.ms_to_frames(ms);
+                // An unknown length (some compressed imports) is no limit.
+                let at = if self.duration_frames > 0 { at.min(self.duration_frames) } else { at };
                 self.end_run();
+                // Playing from a chosen point is not a resume: no rewind.
+                self.resuming = false;
                 self.start_run(at, self.run.speed)?;
             }
             Command::Speed { speed } => {
@@ -405,6 +449,7 @@ impl Engine {
             playing: self.playing,
             speed: self.run.speed,
             ended: self.ended,
+            error: self.failure,
         }
     }
 
@@ -420,22 +465,28 @@ impl Engine {
 
     /// Empties the ring and positions the decoder at `at` for a new run.
     fn start_run(&mut self, at: u64, speed: f32) -> Result<(), CaptureError> {
+        // The callback empties the ring and clears the flag; until then
+        // `fill` queues nothing, so no new audio is thrown away with the old.
         self.shared.discard.store(true, Ordering::Release);
-        let asked = Instant::now();
-        // The callback clears the flag once it has emptied the ring; a
-        // stalled output must not hang the player.
-        while self.shared.discard.load(Ordering::Acquire) && asked.elapsed() < DISCARD_WAIT {
-            std::thread::sleep(Duration::from_millis(1));
-        }
         self.pending.clear();
         self.stretch.reset();
         self.stretch.set_tempo(speed);
         self.decoder.reset();
-        let seeked = self
-            .format
-            .seek(SeekMode::Accurate, SeekTo::TimeStamp { ts: at, track_id: self.track_id })
-            .map_err(|e| CaptureError::Decode(e.to_string()))?;
-        self.skip_frames = seeked.required_ts.saturating_sub(seeked.actual_ts);
+        let time = symphonia::core::units::Time::new(at / self.rate as u64, (at % self.rate as u64) as f64 / self.rate as f64);
+        let seeked = match self.format.seek(SeekMode::Accurate, SeekTo::Time { time, track_id: Some(self.track_id) }) {
+            Ok(seeked) => seeked,
+            Err(e) => return Err(take(&self.read_error).unwrap_or_else(|| CaptureError::Decode(e.to_string()))),
+        };
+        // What lies between the packet found and the time asked for is
+        // decoded and dropped; timestamps count in the track's time base.
+        let early = seeked.required_ts.saturating_sub(seeked.actual_ts);
+        self.skip_frames = match self.time_base {
+            Some(tb) => {
+                let t = tb.calc_time(early);
+                t.seconds * self.rate as u64 + (t.frac * self.rate as f64).round() as u64
+            }
+            None => early,
+        };
         self.run = Run { out_start: self.shared.played.load(Ordering::Acquire), src_start: at, speed };
         self.decoded_frames = 0;
         self.drained = false;
@@ -445,6 +496,9 @@ impl Engine {
 
     /// Decodes and queues audio until the ring is full or the source ends.
     fn fill(&mut self) {
+        if self.shared.discard.load(Ordering::Acquire) {
+            return;
+        }
         loop {
             if !self.pending.is_empty() {
                 let whole = self.ring.vacant_len().min(self.pending.len()) / self.channels * self.channels;
@@ -482,17 +536,25 @@ impl Engine {
         loop {
             let packet = match self.format.next_packet() {
                 Ok(p) => p,
-                // The end of the file, or a stream the decoder cannot go on
-                // with: either way there is nothing more to play.
-                Err(_) => return None,
+                Err(SymphoniaError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof && self.read_error_is_none() => {
+                    return None;
+                }
+                Err(e) => {
+                    self.fail(take(&self.read_error).map_or("capture.decode", |e| e.code()), &e);
+                    return None;
+                }
             };
             if packet.track_id() != self.track_id {
                 continue;
             }
             let decoded = match self.decoder.decode(&packet) {
                 Ok(d) => d,
+                // A damaged packet is skipped, as players do.
                 Err(SymphoniaError::DecodeError(_)) => continue,
-                Err(_) => return None,
+                Err(e) => {
+                    self.fail("capture.decode", &e);
+                    return None;
+                }
             };
             let spec = *decoded.spec();
             let needed = decoded.capacity() * spec.channels.count();
@@ -511,8 +573,27 @@ impl Engine {
         }
     }
 
-    /// Stops at the end once everything queued has been played.
+    fn read_error_is_none(&self) -> bool {
+        self.read_error.lock().unwrap_or_else(|p| p.into_inner()).is_none()
+    }
+
+    /// Playback cannot go on: stop after what is queued, and say why.
+    fn fail(&mut self, code: &'static str, _cause: &dyn std::fmt::Display) {
+        self.failure = Some(code);
+    }
+
+    /// Stops at the end once everything queued has been played, or at
+    /// once when the output failed.
     fn check_end(&mut self) {
+        if self.shared.output_failed.load(Ordering::Acquire) {
+            self.end_run();
+            self.playing = false;
+            self.failure = Some("capture.output_failed");
+            let at = self.position_frames();
+            self.run = Run { out_start: self.shared.played.load(Ordering::Acquire), src_start: at, speed: self.run.speed };
+            self.decoded_frames = 0;
+            return;
+        }
         if self.drained && self.pending.is_empty() && self.ring.occupied_len() == 0 {
             let end = self.run.src_start + self.decoded_frames;
             self.duration_frames = self.duration_frames.max(end);
@@ -520,7 +601,9 @@ impl Engine {
             // was heard all the same.
             self.log.heard(self.frames_to_ms(self.run.src_start), self.frames_to_ms(end));
             self.playing = false;
-            self.ended = true;
+            // A failure is not the end: the reviewer may try again from here.
+            self.ended = self.failure.is_none();
+            self.resuming = false;
             let speed = self.run.speed;
             self.run = Run { out_start: self.shared.played.load(Ordering::Acquire), src_start: end, speed };
             self.decoded_frames = 0;
@@ -528,14 +611,20 @@ impl Engine {
     }
 }
 
+fn take(slot: &Arc<Mutex<Option<CaptureError>>>) -> Option<CaptureError> {
+    slot.lock().unwrap_or_else(|p| p.into_inner()).take()
+}
+
 /// The original as a seekable byte source for the decoder, fetched a block
-/// at a time through [`ReadRange`] and wiped as blocks are replaced.
+/// at a time through [`ReadRange`] and wiped as blocks are replaced. A
+/// failed read keeps its typed error in `error` for the player to report.
 struct OriginalSource {
     read: ReadRange,
     len: u64,
     pos: u64,
     block: Zeroizing<Vec<u8>>,
     block_start: u64,
+    error: Arc<Mutex<Option<CaptureError>>>,
 }
 
 impl Read for OriginalSource {
@@ -545,7 +634,14 @@ impl Read for OriginalSource {
         }
         let in_block = self.pos >= self.block_start && self.pos < self.block_start + self.block.len() as u64;
         if !in_block {
-            self.block = (self.read)(self.pos, READ_BLOCK).map_err(|e| std::io::Error::other(e.to_string()))?;
+            self.block = match (self.read)(self.pos, READ_BLOCK) {
+                Ok(block) => block,
+                Err(e) => {
+                    let message = e.to_string();
+                    *self.error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                    return Err(std::io::Error::other(message));
+                }
+            };
             self.block_start = self.pos;
             if self.block.is_empty() {
                 return Ok(0);
@@ -589,57 +685,96 @@ impl MediaSource for OriginalSource {
 pub struct DeviceOutput;
 
 impl Output for DeviceOutput {
-    fn start(self: Box<Self>, rate: u32, channels: u16, mut renderer: Renderer) -> Result<Box<dyn std::any::Any>, CaptureError> {
+    fn start(self: Box<Self>, rate: u32, channels: u16, renderer: Renderer) -> Result<Box<dyn std::any::Any>, CaptureError> {
         use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
         let device = cpal::default_host().default_output_device().ok_or(CaptureError::NoOutputDevice)?;
         let configs = device.supported_output_configs().map_err(|e| CaptureError::OutputFailed(e.to_string()))?;
-        let fits = |c: &cpal::SupportedStreamConfigRange| {
-            c.channels() == channels && c.min_sample_rate().0 <= rate && rate <= c.max_sample_rate().0
+        let plays = |c: &cpal::SupportedStreamConfigRange| {
+            c.min_sample_rate().0 <= rate
+                && rate <= c.max_sample_rate().0
+                && matches!(c.sample_format(), cpal::SampleFormat::F32 | cpal::SampleFormat::I16)
         };
-        let mut usable: Vec<_> = configs.filter(fits).collect();
-        // f32 first (no conversion), then 16-bit.
-        usable.sort_by_key(|c| match c.sample_format() {
-            cpal::SampleFormat::F32 => 0,
-            cpal::SampleFormat::I16 => 1,
-            _ => 2,
+        // The recording's own channel count first, then stereo or mono
+        // (the output adapts channels; the rate is never changed).
+        let mut usable: Vec<_> = configs.filter(plays).collect();
+        usable.sort_by_key(|c| {
+            let fit = if c.channels() == channels { 0 } else if c.channels() <= 2 { 1 } else { 2 };
+            (fit, c.sample_format() != cpal::SampleFormat::F32)
         });
-        let range = usable
-            .into_iter()
-            .find(|c| matches!(c.sample_format(), cpal::SampleFormat::F32 | cpal::SampleFormat::I16))
-            .ok_or(CaptureError::OutputUnsupported { rate, channels })?;
+        let range = usable.into_iter().next().ok_or(CaptureError::OutputUnsupported { rate, channels })?;
         let format = range.sample_format();
+        let device_channels = range.channels() as usize;
         let config = range.with_sample_rate(cpal::SampleRate(rate)).config();
         let failed = |e: &dyn std::fmt::Display| CaptureError::OutputFailed(e.to_string());
-        let on_error = |_e: cpal::StreamError| {};
+        let signal = renderer.failure_signal();
+        let on_error = move |_e: cpal::StreamError| signal.raise();
+        let mut adapter = Adapter::new(renderer, channels as usize, device_channels);
         let stream = match format {
             cpal::SampleFormat::F32 => device
-                .build_output_stream(&config, move |out: &mut [f32], _| renderer.render(out), on_error, None)
+                .build_output_stream(&config, move |out: &mut [f32], _| adapter.fill(out, |x| x), on_error, None)
                 .map_err(|e| failed(&e))?,
-            _ => {
-                // Converted in place through a buffer kept between calls,
-                // so the callback does not allocate after its first run.
-                let mut scratch: Vec<f32> = Vec::new();
-                device
-                    .build_output_stream(
-                        &config,
-                        move |out: &mut [i16], _| {
-                            if scratch.len() < out.len() {
-                                scratch.resize(out.len(), 0.0);
-                            }
-                            let part = &mut scratch[..out.len()];
-                            renderer.render(part);
-                            for (o, s) in out.iter_mut().zip(part.iter()) {
-                                *o = (s.clamp(-1.0, 1.0) * i16::MAX as f32) as i16;
-                            }
-                        },
-                        on_error,
-                        None,
-                    )
-                    .map_err(|e| failed(&e))?
-            }
+            _ => device
+                .build_output_stream(
+                    &config,
+                    move |out: &mut [i16], _| adapter.fill(out, |x| (x.clamp(-1.0, 1.0) * i16::MAX as f32) as i16),
+                    on_error,
+                    None,
+                )
+                .map_err(|e| failed(&e))?,
         };
         stream.play().map_err(|e| failed(&e))?;
         Ok(Box::new(stream))
+    }
+}
+
+/// Feeds a device buffer from the renderer: the same channels straight
+/// through, else mono repeated on every channel or stereo mixed down, and
+/// samples converted — through a block allocated before the stream starts,
+/// so the callback never allocates.
+struct Adapter {
+    renderer: Renderer,
+    channels: usize,
+    device_channels: usize,
+    block: Vec<f32>,
+}
+
+impl Adapter {
+    fn new(renderer: Renderer, channels: usize, device_channels: usize) -> Adapter {
+        Adapter { renderer, channels, device_channels, block: vec![0.0; CONVERT_BLOCK * channels] }
+    }
+
+    fn fill<T: Copy>(&mut self, out: &mut [T], convert: impl Fn(f32) -> T) {
+        let (ch, dch) = (self.channels, self.device_channels.max(1));
+        for frames in out.chunks_mut(CONVERT_BLOCK * dch) {
+            let n = frames.len() / dch;
+            let src = &mut self.block[..n * ch];
+            self.renderer.render(src);
+            for (dst, frame) in frames.chunks_exact_mut(dch).zip(src.chunks_exact(ch)) {
+                for (c, d) in dst.iter_mut().enumerate() {
+                    let x = if ch == dch {
+                        frame[c]
+                    } else if ch == 1 {
+                        frame[0]
+                    } else if dch == 1 {
+                        frame.iter().sum::<f32>() / ch as f32
+                    } else {
+                        frame[c.min(ch - 1)]
+                    };
+                    *d = convert(x);
+                }
+            }
+        }
+    }
+}
+
+/// Tells the player that the output failed (from the output's error
+/// callback, which may not block either: it only sets a flag).
+#[derive(Clone)]
+pub struct FailureSignal(Arc<Shared>);
+
+impl FailureSignal {
+    pub fn raise(&self) {
+        self.0.output_failed.store(true, Ordering::Release);
     }
 }
 

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+
 use relato_capture::playback::OriginalReader;
 use relato_capture::player::ReadRange;
 use relato_capture::{CapturedOutput, FakeSource, Pace, Player, PlayerStatus, Recorder, RecorderOptions};
@@ -124,6 +125,11 @@ fn faster_and_slower_keep_the_pitch_and_change_the_duration() {
     assert_eq!(player.set_speed(f32::NAN).unwrap().speed, 1.0);
 }
 
+/// The frame a ramp sample came from (the ramp is `i % 30_000 + 1`).
+fn ramp_frame(sample: f32) -> i64 {
+    (sample * 32_768.0).round() as i64 - 1
+}
+
 #[test]
 fn seek_pause_and_rewind_land_where_asked_and_the_heard_ranges_merge() {
     let rate = 8_000;
@@ -137,30 +143,66 @@ fn seek_pause_and_rewind_land_where_asked_and_the_heard_ranges_merge() {
     assert_eq!(player.seek(60_000).unwrap().position_ms, 4_000, "clamped to the end");
     player.seek(1_000).unwrap();
     out.played.lock().unwrap().clear();
-    // Resume with a 500 ms auto-rewind: the first sound is from 0.5 s.
-    let s = player.play(500).unwrap();
-    assert!(s.playing);
-    let s = wait_until(&player, |s| s.position_ms >= 1_200);
-    assert!(s.position_ms < 1_600, "{s:?}");
+    // Playing from a chosen point does not rewind.
+    assert!(player.play(500).unwrap().playing);
+    wait_until(&player, |s| s.position_ms >= 1_200);
+    assert_eq!(ramp_frame(sound(&out)[0]), 8_000, "played from the point sought, 1.0 s");
     let paused = player.pause().unwrap();
-    assert!(!paused.playing);
+    assert!(!paused.playing && (1_200..1_700).contains(&paused.position_ms), "{paused:?}");
     std::thread::sleep(Duration::from_millis(100));
     assert_eq!(player.status().unwrap().position_ms, paused.position_ms, "paused means the position holds");
-    let first = sound(&out)[0];
-    assert_eq!(first, samples[rate as usize / 2] as f32 / 32_768.0, "played from 0.5 s");
 
-    // Listen again over part of it, then elsewhere.
-    player.seek(1_000).unwrap();
-    player.play(0).unwrap();
-    wait_until(&player, |s| s.position_ms >= 1_100);
+    // Resuming after a pause rewinds by the amount asked.
+    out.played.lock().unwrap().clear();
+    let resumed = player.play(500).unwrap();
+    assert_eq!(resumed.position_ms, paused.position_ms - 500);
+    wait_until(&player, |s| s.position_ms >= resumed.position_ms + 100);
+    let first = ramp_frame(sound(&out)[0]);
+    let expected = (resumed.position_ms * 8) as i64;
+    assert!((first - expected).abs() <= 8, "resumed 0.5 s before the pause: frame {first}, expected about {expected}");
+
+    // Then elsewhere while playing.
     player.seek(3_000).unwrap();
     wait_until(&player, |s| s.position_ms >= 3_100);
     let heard = player.close();
-    assert_eq!(heard.len(), 2, "{heard:?}");
-    assert_eq!(heard[0].0, 500);
-    assert!((1_100..1_700).contains(&heard[0].1), "{heard:?}");
-    assert_eq!(heard[1].0, 3_000);
-    assert!(heard[1].1 >= 3_100, "{heard:?}");
+    // 1.0 s to the pause; from the rewound point on a little; then 3.0 s on.
+    assert_eq!(heard.len(), 3, "{heard:?}");
+    assert_eq!(heard[0].0, resumed.position_ms);
+    assert!(heard[0].1 >= resumed.position_ms + 100 && heard[0].1 < 1_000, "{heard:?}");
+    assert_eq!(heard[1], (1_000, paused.position_ms));
+    assert_eq!(heard[2].0, 3_000);
+    assert!(heard[2].1 >= 3_100, "{heard:?}");
+}
+
+#[test]
+fn a_failed_read_stops_playback_with_its_own_error_and_what_was_heard_is_kept() {
+    let rate = 8_000;
+    let bytes = wav(rate, 1, &sine(rate, 440.0, 4.0, 0.5));
+    // The first 2 s read; then the vault is locked under the player.
+    let cut = 44 + 2 * 2 * rate as u64;
+    let (inner, len) = from_memory(bytes);
+    let read: ReadRange = Arc::new(move |offset, n| {
+        if offset >= cut {
+            Err(relato_vault::VaultError::Locked.into())
+        } else {
+            inner(offset, n.min(cut - offset))
+        }
+    });
+    let player = Player::open(read, len, Box::new(CapturedOutput::new(20.0))).unwrap();
+    player.play(0).unwrap();
+    let stopped = wait_until(&player, |s| !s.playing);
+    assert_eq!(stopped.error, Some("vault.locked"), "{stopped:?}");
+    assert!(!stopped.ended, "a failure is not the end of the recording");
+    let heard = player.close();
+    assert_eq!(heard.len(), 1);
+    assert_eq!(heard[0].0, 0);
+    // Whole packets before the cut were decoded and played.
+    assert!((1_500..=2_000).contains(&heard[0].1), "heard up to the failure: {heard:?}");
+
+    // Opening fails the same way when nothing can be read.
+    let locked: ReadRange = Arc::new(|_, _| Err(relato_vault::VaultError::Locked.into()));
+    let err = Player::open(locked, len, Box::new(CapturedOutput::new(1.0))).err().expect("nothing to open");
+    assert_eq!(err.code(), "vault.locked");
 }
 
 #[test]

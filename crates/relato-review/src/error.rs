@@ -31,6 +31,7 @@ pub const ERROR_CODES: &[&str] = &[
     "review.vocabulary_text_required",
     "review.vocabulary_code_in_use",
     "review.annotation_unknown_target",
+    "review.annotation_segment_classified",
 ];
 
 /// Something wrong with a transcript or with a WebVTT file.
@@ -106,6 +107,9 @@ pub enum ReviewError {
     /// A note comments on an annotation that is not in the session.
     #[error("annotation {annotation:?} is not in this session")]
     AnnotationUnknownTarget { annotation: String },
+    /// The segment already has a prompt type (in another annotation).
+    #[error("segment {segment:?} already has a prompt type (annotation {annotation:?}); change that one instead")]
+    AnnotationSegmentClassified { segment: String, annotation: String },
 }
 
 impl ReviewError {
@@ -135,6 +139,7 @@ impl ReviewError {
             Self::VocabularyTextRequired { .. } => "review.vocabulary_text_required",
             Self::VocabularyCodeInUse { .. } => "review.vocabulary_code_in_use",
             Self::AnnotationUnknownTarget { .. } => "review.annotation_unknown_target",
+            Self::AnnotationSegmentClassified { .. } => "review.annotation_segment_classified",
         }
     }
 
@@ -166,7 +171,9 @@ impl ReviewError {
             | Self::SegmentOverlapUnmarked { id, .. }
             | Self::SegmentOverlapSameSpeaker { id, .. }
             | Self::SegmentOverlapFlagStale { id, .. } => Some(id),
-            Self::AnnotationUnknownSegment { segment } | Self::AnnotationNotInterviewer { segment } => Some(segment),
+            Self::AnnotationUnknownSegment { segment }
+            | Self::AnnotationNotInterviewer { segment }
+            | Self::AnnotationSegmentClassified { segment, .. } => Some(segment),
             _ => None,
         }
     }
@@ -191,7 +198,9 @@ impl ReviewError {
                 args.push(("code", code.clone()))
             }
             Self::VocabularyTextRequired { field } => args.push(("field", field.clone())),
-            Self::AnnotationUnknownTarget { annotation } => args.push(("annotation", annotation.clone())),
+            Self::AnnotationUnknownTarget { annotation } | Self::AnnotationSegmentClassified { annotation, .. } => {
+                args.push(("annotation", annotation.clone()))
+            }
             _ => {}
         }
         args
@@ -243,6 +252,7 @@ mod tests {
             ReviewError::VocabularyTextRequired { field: "label_es".into() },
             ReviewError::VocabularyCodeInUse { code: "vehicle".into() },
             ReviewError::AnnotationUnknownTarget { annotation: "ann-x".into() },
+            ReviewError::AnnotationSegmentClassified { segment: "s3".into(), annotation: "ann-y".into() },
         ];
         let codes: Vec<_> = samples.iter().map(ReviewError::code).collect();
         assert_eq!(codes, ERROR_CODES);

@@ -128,7 +128,8 @@ pub struct QualityReport {
     pub first_option_posing_or_suggestive: Option<FirstLeadingPrompt>,
     pub longest_child_narrative: Option<ChildNarrative>,
     /// Prompt-type annotations left out: no segment, an unknown segment or
-    /// one not spoken by the interviewer, or an unknown code.
+    /// one not spoken by the interviewer, an unknown code, or a second type
+    /// for a segment already counted.
     pub uncounted_prompt_annotations: Vec<String>,
 }
 
@@ -299,6 +300,16 @@ fn prompt_figures(order: &[&Segment], annotations: &[Annotation]) -> PromptFigur
         }
     }
     counted.sort_by(|x, y| (x.0, x.1.start_ms, &x.1.id).cmp(&(y.0, y.1.start_ms, &y.1.id)));
+    // One type per prompt: a second annotation of the same segment is left
+    // out (the store refuses to create one; older data may hold one).
+    let mut seen = std::collections::HashSet::new();
+    counted.retain(|&(at, a, _)| {
+        let first = seen.insert(at);
+        if !first {
+            uncounted.push(a.id.clone());
+        }
+        first
+    });
 
     let mut counts: Vec<PromptCount> = PromptType::ALL
         .into_iter()
@@ -316,10 +327,11 @@ fn prompt_figures(order: &[&Segment], annotations: &[Annotation]) -> PromptFigur
             share.invitations += 1;
             share.segment_ids.push(order[at].id.clone());
         }
-        if matches!(kind, PromptType::OptionPosing | PromptType::Suggestive)
-            && first.is_none_or(|(t, p, _, _)| (a.start_ms, at) < (t, p))
-        {
-            first = Some((a.start_ms, at, a, kind));
+        // Timed by the segment as it stands, not by the span the
+        // annotation was saved with (the segment's times may have moved).
+        let start = order[at].start_ms;
+        if matches!(kind, PromptType::OptionPosing | PromptType::Suggestive) && first.is_none_or(|(t, p, _, _)| (start, at) < (t, p)) {
+            first = Some((start, at, a, kind));
         }
     }
     if share.prompts > 0 {
@@ -467,6 +479,22 @@ mod tests {
         let longest = r.longest_child_narrative.unwrap();
         assert_eq!((longest.ms, longest.start_ms, longest.end_ms), (14_500, 21_500, 36_000));
         assert_eq!(longest.segment_ids, ids(&["s6", "s8"]));
+    }
+
+    #[test]
+    fn one_type_per_prompt_and_the_time_is_the_segments_own() {
+        let t = Transcript {
+            segments: vec![
+                Segment::new("s1", 1_000, 2_000, Speaker::Interviewer, "¿Fue en la noche?"),
+                Segment::new("s2", 2_000, 5_000, Speaker::Child, "Sí."),
+            ],
+        };
+        // Saved when the segment started at 700; a second type for it too.
+        let a = [prompt("p1", Some("s1"), 700, "option_posing"), prompt("p2", Some("s1"), 700, "suggestive")];
+        let r = report(&t, &a, &[]);
+        assert_eq!(r.invitation_share.prompts, 1, "one prompt, counted once");
+        assert_eq!(r.uncounted_prompt_annotations, ids(&["p2"]));
+        assert_eq!(r.first_option_posing_or_suggestive.unwrap().time_ms, 1_000, "the segment's start as it stands");
     }
 
     #[test]

@@ -123,6 +123,21 @@ pub fn save_annotation(v: &Vault, session_id: &str, id: Option<&str>, mut annota
     annotation.target_id = text(annotation.target_id.take());
     let transcript = latest_transcript(v, &session.id)?.map(|(_, t)| t);
     annotation.check(&vocabulary(v)?, transcript.as_ref())?;
+    if annotation.tier == Tier::PromptType {
+        // One type per prompt: a reclassification is a revision of the
+        // annotation that has it, not a second one.
+        let (current, _) = current_annotations(v, &session.id)?;
+        let other = current.iter().find(|(rev, a)| {
+            a.tier == Tier::PromptType && a.segment_id == annotation.segment_id && Some(rev.annotation_id.as_str()) != id
+        });
+        if let Some((rev, _)) = other {
+            return Err(ReviewError::AnnotationSegmentClassified {
+                segment: annotation.segment_id.clone().unwrap_or_default(),
+                annotation: rev.annotation_id.clone(),
+            }
+            .into());
+        }
+    }
     if let Some(target) = &annotation.target_id {
         let found = v.annotation(&session.id, target).ok().filter(|a| !a.deleted && Some(target.as_str()) != id);
         if found.is_none() {
@@ -137,11 +152,15 @@ pub fn save_annotation(v: &Vault, session_id: &str, id: Option<&str>, mut annota
 
 /// Whether any revision of any annotation, in any session, uses
 /// `tier`/`code` (deleted and edited ones included: their history still
-/// reads with the code's meaning).
+/// reads with the code's meaning). A record that cannot be read might use
+/// it, so it counts as a use: a meaning is never changed on a guess.
 pub fn code_in_use(v: &Vault, tier: Tier, code: &str) -> Result<bool, VaultError> {
-    for case in v.cases()?.into_iter().filter_map(Result::ok) {
-        for session in v.sessions(&case.id)?.into_iter().filter_map(Result::ok) {
-            for a in v.all_annotation_revisions(&session.id)?.into_iter().filter_map(Result::ok) {
+    for case in v.cases()? {
+        let Ok(case) = case else { return Ok(true) };
+        for session in v.sessions(&case.id)? {
+            let Ok(session) = session else { return Ok(true) };
+            for a in v.all_annotation_revisions(&session.id)? {
+                let Ok(a) = a else { return Ok(true) };
                 if a.document.get("tier").and_then(|t| t.as_str()) == Some(tier.id())
                     && a.document.get("code").and_then(|c| c.as_str()) == Some(code)
                 {

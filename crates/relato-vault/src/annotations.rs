@@ -73,6 +73,11 @@ impl Vault {
                     |r| r.get(0),
                 )?;
                 let last = last.ok_or_else(|| VaultError::RecordNotFound { kind: "annotation", id: id.to_owned() })?;
+                // A deleted annotation stays deleted: neither edited back
+                // to life nor deleted twice.
+                if self.annotation_revision(id, last)?.deleted {
+                    return Err(VaultError::RecordNotFound { kind: "annotation", id: id.to_owned() });
+                }
                 (id.to_owned(), last + 1)
             }
         };

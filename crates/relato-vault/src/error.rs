@@ -61,7 +61,7 @@ pub const ERROR_CODES: &[&str] = &[
 
 /// Arguments named like this hold an identifier that front ends translate
 /// through the catalog key `<name>.<value>` (e.g. `field.child_code`).
-pub const TRANSLATED_ARGS: &[&str] = &["field", "role", "kind", "action"];
+pub const TRANSLATED_ARGS: &[&str] = &["field", "role", "kind", "action", "tier"];
 
 /// Result alias for vault operations.
 pub type Result<T, E = VaultError> = std::result::Result<T, E>;

@@ -134,6 +134,9 @@ fn annotations_are_versioned_deletions_included_and_logged() {
         .collect();
     assert_eq!(every.len(), 4, "a1 twice, n1 saved and deleted: {every:?}");
     assert_eq!(every.last().unwrap(), &(n1.annotation_id.clone(), 2, true));
+    // Deleted stays deleted.
+    assert!(matches!(v.delete_annotation(&session.id, &n1.annotation_id), Err(VaultError::RecordNotFound { .. })));
+    assert!(matches!(v.save_annotation(&session.id, Some(&n1.annotation_id), &note), Err(VaultError::RecordNotFound { .. })));
 
     // Another session does not see it, and cannot edit it.
     assert!(v.annotations(&other.id).unwrap().is_empty());

@@ -29,6 +29,8 @@ export class Player {
 
   constructor(
     private readonly recordingId: string,
+    /** The recording's length as stored, for originals whose decoder cannot tell it. */
+    private readonly knownDurationMs: number,
     private readonly hooks: PlayerHooks,
   ) {}
 
@@ -73,7 +75,7 @@ export class Player {
   }
 
   durationMs(): number {
-    return this.current?.duration_ms ?? 0;
+    return this.current?.duration_ms || this.knownDurationMs;
   }
 
   async toggle(rewindMs: number): Promise<void> {
@@ -84,7 +86,8 @@ export class Player {
     }
     this.requestedPlaying = true;
     const s = this.current;
-    if (s && (s.ended || s.position_ms >= s.duration_ms)) {
+    const duration = this.durationMs();
+    if (s && (s.ended || (duration > 0 && s.position_ms >= duration))) {
       // Finished: play again from the start rather than nothing.
       await this.seek(0);
       await this.run(() => api.playerPlay(0));
@@ -156,7 +159,7 @@ export class Player {
       this.requestedSpeed = undefined;
       this.requestedPlaying = undefined;
     }
-    this.base = { positionMs: s.position_ms, durationMs: s.duration_ms, playing, speed: s.speed, at: performance.now() };
+    this.base = { positionMs: s.position_ms, durationMs: this.durationMs() || Infinity, playing, speed: s.speed, at: performance.now() };
     // Hold small backward steps only between two reports of the same run.
     this.shown = playing && wasPlaying ? previous : undefined;
     this.hooks.status(s);

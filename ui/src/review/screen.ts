@@ -57,6 +57,8 @@ interface Live {
   dirty(): boolean;
   /** Asks about unsaved edits; calls `proceed` if the reviewer chooses to leave. */
   askToLeave(proceed: () => void): void;
+  /** Saves unsaved transcript edits as a revision, if they pass the rules. */
+  saveIfDirty(): Promise<void>;
 }
 
 interface Handover {
@@ -82,6 +84,15 @@ export function closeReview(): void {
   live?.teardown(true);
   live = undefined;
   leaveApproved = false;
+}
+
+/**
+ * Before the vault locks (idle or Ctrl+L): unsaved transcript edits are
+ * saved as a revision rather than lost with the screen. Edits that break
+ * a rule cannot be saved; the lock goes ahead all the same.
+ */
+export async function reviewSaveBeforeLock(): Promise<void> {
+  await live?.saveIfDirty().catch(() => undefined);
 }
 
 /**
@@ -128,6 +139,7 @@ export function reviewScreen(ctx: Ctx, sessionId: string): HTMLElement {
     handover: () => built?.handover() ?? carried ?? { draft: null, tab: "annotations", playerOpen: false },
     dirty: () => built?.dirty() ?? false,
     askToLeave: (proceed) => (built ? built.askToLeave(proceed) : proceed()),
+    saveIfDirty: () => built?.saveIfDirty() ?? Promise.resolve(),
   };
   live = pending;
 
@@ -209,7 +221,7 @@ function buildScreen(app: Ctx, screen: HTMLElement, data: ReviewData, carried: H
 
   let shownSecond = -1;
   const player: Player | null = recording
-    ? new Player(recording.id, {
+    ? new Player(recording.id, durationMs ?? 0, {
         frame(ms, playing) {
           const second = Math.floor(ms / 1000);
           if (second !== shownSecond) {
@@ -221,11 +233,13 @@ function buildScreen(app: Ctx, screen: HTMLElement, data: ReviewData, carried: H
           editor.setPlayhead(ms, playing);
         },
         status(s: PlayerStatus) {
-          showPlayerError(undefined);
+          // A failure the player reports (a damaged chunk, a locked vault,
+          // a lost output) stays shown until playback works again.
+          showPlayerError(s.error ? { code: s.error, message: s.error, args: {} } : undefined);
           showPlayState(s.playing && !s.ended);
           speed.textContent = formatSpeed(s.speed);
           speed.dataset.speed = s.speed.toFixed(1);
-          duration.textContent = formatClock(s.duration_ms);
+          duration.textContent = formatClock(s.duration_ms || durationMs || 0);
         },
         error: showPlayerError,
       })
@@ -649,6 +663,9 @@ function buildScreen(app: Ctx, screen: HTMLElement, data: ReviewData, carried: H
     handover: () => ({ draft: editor.dirty() ? editor.draft() : null, tab: currentTab, playerOpen: player !== null }),
     dirty: () => editor.dirty(),
     askToLeave,
+    saveIfDirty: async () => {
+      if (editor.dirty()) await editor.save();
+    },
   };
   return self;
 }
