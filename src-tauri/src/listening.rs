@@ -51,7 +51,14 @@ struct State {
     /// What was heard but could not be logged yet (the vault refused the
     /// write): kept and logged at the next chance, never dropped — and only
     /// by the user who listened (user id, recording id, ranges).
-    unlogged: Vec<(String, String, Vec<(u64, u64)>)>,
+    unlogged: Vec<Unlogged>,
+}
+
+/// Listening not yet in custody: who listened, to what, which ranges.
+struct Unlogged {
+    user_id: String,
+    recording_id: String,
+    heard: Vec<(u64, u64)>,
 }
 
 pub struct ListeningService {
@@ -148,7 +155,7 @@ fn close_locked(state: &mut State, vaults: &VaultService) -> Option<CommandError
     if let Some(open) = state.open.take() {
         let heard = open.player.close();
         if !heard.is_empty() {
-            state.unlogged.push((open.user_id, open.recording_id, heard));
+            state.unlogged.push(Unlogged { user_id: open.user_id, recording_id: open.recording_id, heard });
         }
     }
     flush_locked(state, vaults)
@@ -156,12 +163,12 @@ fn close_locked(state: &mut State, vaults: &VaultService) -> Option<CommandError
 
 fn flush_locked(state: &mut State, vaults: &VaultService) -> Option<CommandError> {
     let mut failure = None;
-    state.unlogged.retain(|(user_id, recording_id, heard)| {
+    state.unlogged.retain(|u| {
         let logged = vaults.with_vault(|v| {
-            if &v.me().user_id != user_id {
+            if v.me().user_id != u.user_id {
                 return Ok(false);
             }
-            v.log_playback(recording_id, heard)?;
+            v.log_playback(&u.recording_id, &u.heard)?;
             Ok(true)
         });
         match logged {

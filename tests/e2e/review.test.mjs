@@ -133,6 +133,7 @@ describe("reviewing a session", { skip: missing.length ? `needs ${missing.join("
     assert.notEqual(held, "00:00:00", "the playhead moved");
     await sleep(700);
     assert.equal(await position(), held, "paused means the position holds");
+    // By now the sound server's short buffer has drained too.
     const silent = await recordOutput(800);
     assert.ok(silent < 0.001, `nothing plays while paused (RMS ${silent})`);
   });

@@ -74,12 +74,18 @@ pub struct Exported {
     pub sha256: String,
 }
 
-/// Writes a sealed recording's original to `out` (a new file), after
-/// checking it against `HASH_RECORDED`, and logs `AUDIO_EXPORTED`.
-pub fn export(vault: &Vault, recording: &Recording, out: &Path, purpose: Option<&str>) -> Result<Exported, CaptureError> {
+/// Reads a sealed recording's original through and checks it against
+/// `HASH_RECORDED` without writing anything; returns its SHA-256.
+pub fn check(vault: &Vault, recording: &Recording) -> Result<String, CaptureError> {
+    exported_form(vault, recording).map(|_| recording.end.as_ref().map(|e| e.sha256_original.clone()).unwrap_or_default())
+}
+
+/// The exported form's header and sample bytes, once the stored original
+/// has been checked against `HASH_RECORDED`.
+fn exported_form(vault: &Vault, recording: &Recording) -> Result<(Vec<u8>, u64), CaptureError> {
     let end = recording.end.as_ref().ok_or(CaptureError::NotSealed)?;
     // The exported form: the canonical WAV of a capture, the file of an import.
-    let (header, data_len) = match &recording.origin {
+    Ok(match &recording.origin {
         Origin::Captured { format, .. } => {
             let digest = digest(vault, &recording.stream_id, format)?;
             if digest.sha256_wav != end.sha256_original {
@@ -95,7 +101,14 @@ pub fn export(vault: &Vault, recording: &Recording, out: &Path, purpose: Option<
             }
             (Vec::new(), end.original_bytes)
         }
-    };
+    })
+}
+
+/// Writes a sealed recording's original to `out` (a new file), after
+/// checking it against `HASH_RECORDED`, and logs `AUDIO_EXPORTED`.
+pub fn export(vault: &Vault, recording: &Recording, out: &Path, purpose: Option<&str>) -> Result<Exported, CaptureError> {
+    let end = recording.end.as_ref().ok_or(CaptureError::NotSealed)?;
+    let (header, data_len) = exported_form(vault, recording)?;
     let io = |e: std::io::Error| CaptureError::Io(format!("{}: {e}", out.display()));
     let file = std::fs::OpenOptions::new().write(true).create_new(true).open(out).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {

@@ -704,7 +704,25 @@ impl Output for DeviceOutput {
         let range = usable.into_iter().next().ok_or(CaptureError::OutputUnsupported { rate, channels })?;
         let format = range.sample_format();
         let device_channels = range.channels() as usize;
-        let config = range.with_sample_rate(cpal::SampleRate(rate)).config();
+        let buffer_range = *range.buffer_size();
+        let mut config = range.with_sample_rate(cpal::SampleRate(rate)).config();
+        // A short device buffer (30–50 ms): what the sound server holds is
+        // still heard after a pause or seek, and its default can be seconds
+        // long. A power of two, which ALSA's PulseAudio plugin requires.
+        if let cpal::SupportedBufferSize::Range { min, max } = buffer_range {
+            let frames = (rate / 20).max(256);
+            let power_of_two = 1u32 << (31 - frames.leading_zeros());
+            config.buffer_size = cpal::BufferSize::Fixed(power_of_two.clamp(min, max));
+            // Not every backend takes every size it advertises: keep the
+            // system's default when a silent trial stream refuses it.
+            let trial_ok = match format {
+                cpal::SampleFormat::F32 => device.build_output_stream(&config, |out: &mut [f32], _| out.fill(0.0), |_| {}, None).is_ok(),
+                _ => device.build_output_stream(&config, |out: &mut [i16], _| out.fill(0), |_| {}, None).is_ok(),
+            };
+            if !trial_ok {
+                config.buffer_size = cpal::BufferSize::Default;
+            }
+        }
         let failed = |e: &dyn std::fmt::Display| CaptureError::OutputFailed(e.to_string());
         let signal = renderer.failure_signal();
         let on_error = move |_e: cpal::StreamError| signal.raise();

@@ -112,6 +112,26 @@ pub enum Command {
         session_id: String,
         file: PathBuf,
     },
+    /// Write an evidence bundle of sessions of one case: originals, derivatives, custody, keys, signatures
+    Export {
+        /// A session to include (repeat for several sessions of the same case)
+        #[arg(long = "session", value_name = "ID", required = true)]
+        sessions: Vec<String>,
+        /// The bundle folder to create (it must not exist)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Why the bundle is made (logged, and printed in the bundle)
+        #[arg(long, value_name = "TEXT")]
+        purpose: Option<String>,
+        /// For whom (logged, and printed in the bundle)
+        #[arg(long, value_name = "TEXT")]
+        recipient: Option<String>,
+    },
+    /// Check an evidence bundle: file hashes, signatures, certificates, the custody chain, the originals
+    Verify {
+        /// The bundle folder
+        path: PathBuf,
+    },
     /// Record a session from an input device (stops after --seconds or on Ctrl-C, sealing properly)
     Record {
         #[arg(long = "session", value_name = "ID")]

@@ -10,6 +10,8 @@ pub enum CliError {
     Capture(relato_capture::CaptureError),
     /// A transcript or WebVTT file that breaks a rule (`review.*`).
     Review(relato_review::ReviewError),
+    /// An evidence bundle that could not be written or does not verify.
+    Evidence(relato_evidence::EvidenceError),
     /// A CLI-level problem: code in `assets/locales/cli.*.json` and its arguments.
     Cli { code: &'static str, args: Map<String, Value> },
     /// Some records or chains failed; the details were already printed.
@@ -31,6 +33,7 @@ impl CliError {
             CliError::Vault(e) => e.code(),
             CliError::Capture(e) => e.code(),
             CliError::Review(e) => e.code(),
+            CliError::Evidence(e) => e.code(),
             CliError::Cli { code, .. } | CliError::Partial { code, .. } => code,
         }
     }
@@ -39,6 +42,7 @@ impl CliError {
         match self {
             CliError::Vault(e) => e.args(),
             CliError::Capture(e) => e.args(),
+            CliError::Evidence(e) => e.args(),
             CliError::Review(e) => {
                 let mut m: Map<String, Value> = e.args().into_iter().map(|(k, v)| (k.to_owned(), Value::String(v))).collect();
                 // Templates that name a line or segment always get one.
@@ -66,6 +70,7 @@ impl CliError {
             || code.starts_with("stream.")
             || code == "record.corrupt"
             || code == "capture.integrity"
+            || (code.starts_with("evidence.") && !["evidence.output_exists", "evidence.io", "evidence.no_originals", "evidence.several_cases"].contains(&code))
             || code == "cli.verify_failed"
             || code == "cli.damaged_records"
         {
@@ -94,6 +99,15 @@ impl From<relato_review::stored::StoredError> for CliError {
             relato_review::stored::StoredError::Review(r) => CliError::Review(r),
             relato_review::stored::StoredError::Vault(v) => CliError::Vault(v),
             other => CliError::with("cli.failed", &[("reason", other.to_string())]),
+        }
+    }
+}
+
+impl From<relato_evidence::EvidenceError> for CliError {
+    fn from(e: relato_evidence::EvidenceError) -> Self {
+        match e {
+            relato_evidence::EvidenceError::Vault(v) => CliError::Vault(v),
+            other => CliError::Evidence(other),
         }
     }
 }

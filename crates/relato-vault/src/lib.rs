@@ -33,6 +33,7 @@ mod recovery;
 mod store;
 pub mod stream;
 mod streams;
+mod evidence;
 mod transcripts;
 mod vocabulary;
 mod users;
@@ -41,6 +42,7 @@ mod vault;
 use std::path::{Path, PathBuf};
 
 pub use annotations::AnnotationRevision;
+pub use evidence::SignerKey;
 pub use cases::NewSession;
 pub use custody::{ChainSummary, SignedLine, VAULT_CHAIN};
 pub use error::{CertificateFault, CustodyFault, Result, StreamFault, VaultError, ERROR_CODES, TRANSLATED_ARGS};

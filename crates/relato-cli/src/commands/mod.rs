@@ -3,6 +3,7 @@
 pub mod annotations;
 pub mod audio;
 pub mod cases;
+pub mod evidence;
 pub mod log;
 pub mod record;
 pub mod sessions;

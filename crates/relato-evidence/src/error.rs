@@ -1,0 +1,157 @@
+//! The evidence crate's errors. Verification failures name the first file
+//! or custody line that failed, so an expert can look at it by hand.
+
+use relato_vault::VaultError;
+
+/// Every code [`EvidenceError::code`] can return besides the vault's and
+/// the capture crate's.
+pub const EVIDENCE_ERROR_CODES: &[&str] = &[
+    "evidence.output_exists",
+    "evidence.io",
+    "evidence.no_originals",
+    "evidence.several_cases",
+    "evidence.integrity",
+    "evidence.not_a_bundle",
+    "evidence.missing_file",
+    "evidence.extra_file",
+    "evidence.file_changed",
+    "evidence.bad_signature",
+    "evidence.uncertified_key",
+    "evidence.chain_broken",
+    "evidence.head_mismatch",
+    "evidence.original_mismatch",
+];
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EvidenceError {
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Capture(relato_capture::CaptureError),
+    #[error("{path} already exists; a bundle is written to a new folder")]
+    OutputExists { path: String },
+    #[error("{path}: {reason}")]
+    Io { path: String, reason: String },
+    #[error("the sessions have no sealed recording to export")]
+    NoOriginals,
+    #[error("a bundle holds sessions of one case; these belong to several")]
+    SeveralCases,
+    #[error("the original of recording {recording} does not match its recorded hash (expected {expected}, found {found}); nothing was written")]
+    Integrity { recording: String, expected: String, found: String },
+    #[error("{path} is not a Relato evidence bundle: {reason}")]
+    NotABundle { path: String, reason: String },
+    #[error("{file} is listed but missing")]
+    MissingFile { file: String },
+    #[error("{file} is in the bundle but not listed in SHA256SUMS")]
+    ExtraFile { file: String },
+    #[error("{file} has changed: its SHA-256 is {found}, the bundle says {expected}")]
+    FileChanged { file: String, expected: String, found: String },
+    #[error("the signature {file} does not verify")]
+    BadSignature { file: String },
+    #[error("key {key} is not certified by the organisation key in this bundle")]
+    UncertifiedKey { key: String },
+    #[error("custody line {line}: {reason}")]
+    ChainBroken { line: u64, reason: String },
+    #[error("custody/custody.head does not name the last custody line")]
+    HeadMismatch,
+    #[error("{item}: the original's SHA-256 is not the one its custody log recorded")]
+    OriginalMismatch { item: String },
+}
+
+impl From<relato_capture::CaptureError> for EvidenceError {
+    fn from(e: relato_capture::CaptureError) -> Self {
+        match e {
+            relato_capture::CaptureError::Vault(v) => EvidenceError::Vault(v),
+            other => EvidenceError::Capture(other),
+        }
+    }
+}
+
+impl From<relato_review::stored::StoredError> for EvidenceError {
+    fn from(e: relato_review::stored::StoredError) -> Self {
+        match e {
+            relato_review::stored::StoredError::Vault(v) => EvidenceError::Vault(v),
+            other => EvidenceError::Io { path: "review records".into(), reason: other.to_string() },
+        }
+    }
+}
+
+impl EvidenceError {
+    /// Stable identifier for translation (`assets/locales/errors.*.json`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            EvidenceError::Vault(e) => e.code(),
+            EvidenceError::Capture(e) => e.code(),
+            EvidenceError::OutputExists { .. } => "evidence.output_exists",
+            EvidenceError::Io { .. } => "evidence.io",
+            EvidenceError::NoOriginals => "evidence.no_originals",
+            EvidenceError::SeveralCases => "evidence.several_cases",
+            EvidenceError::Integrity { .. } => "evidence.integrity",
+            EvidenceError::NotABundle { .. } => "evidence.not_a_bundle",
+            EvidenceError::MissingFile { .. } => "evidence.missing_file",
+            EvidenceError::ExtraFile { .. } => "evidence.extra_file",
+            EvidenceError::FileChanged { .. } => "evidence.file_changed",
+            EvidenceError::BadSignature { .. } => "evidence.bad_signature",
+            EvidenceError::UncertifiedKey { .. } => "evidence.uncertified_key",
+            EvidenceError::ChainBroken { .. } => "evidence.chain_broken",
+            EvidenceError::HeadMismatch => "evidence.head_mismatch",
+            EvidenceError::OriginalMismatch { .. } => "evidence.original_mismatch",
+        }
+    }
+
+    /// Named values for the translated message.
+    pub fn args(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut m = serde_json::Map::new();
+        let mut put = |k: &str, v: &str| {
+            m.insert(k.into(), v.into());
+        };
+        match self {
+            EvidenceError::Vault(e) => return e.args(),
+            EvidenceError::Capture(e) => return e.args(),
+            EvidenceError::OutputExists { path } => put("path", path),
+            EvidenceError::Io { path, reason } | EvidenceError::NotABundle { path, reason } => {
+                put("path", path);
+                put("reason", reason);
+            }
+            EvidenceError::Integrity { recording, expected, found } => {
+                put("recording", recording);
+                put("expected", expected);
+                put("found", found);
+            }
+            EvidenceError::MissingFile { file } | EvidenceError::ExtraFile { file } | EvidenceError::BadSignature { file } => put("file", file),
+            EvidenceError::FileChanged { file, expected, found } => {
+                put("file", file);
+                put("expected", expected);
+                put("found", found);
+            }
+            EvidenceError::UncertifiedKey { key } => put("key", key),
+            EvidenceError::ChainBroken { line, reason } => {
+                put("line", &line.to_string());
+                put("reason", reason);
+            }
+            EvidenceError::OriginalMismatch { item } => put("item", item),
+            EvidenceError::NoOriginals | EvidenceError::SeveralCases | EvidenceError::HeadMismatch => {}
+        }
+        m
+    }
+}
+
+pub(crate) fn io(path: &std::path::Path) -> impl Fn(std::io::Error) -> EvidenceError + '_ {
+    move |e| EvidenceError::Io { path: path.display().to_string(), reason: e.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_evidence_error_has_a_translation_in_both_locales() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/locales");
+        for lang in ["es-MX", "en"] {
+            let text = std::fs::read_to_string(root.join(format!("errors.{lang}.json"))).unwrap();
+            let catalog: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).unwrap();
+            for code in super::EVIDENCE_ERROR_CODES {
+                assert!(catalog.contains_key(*code), "{lang} lacks {code}");
+            }
+        }
+    }
+}

@@ -1,0 +1,408 @@
+//! Writing a bundle (layout in the crate docs).
+//!
+//! Order matters for integrity:
+//! 1. every original is read through and checked against `HASH_RECORDED`
+//!    *before anything is written*; a mismatch logs `INTEGRITY_FAILED` and
+//!    stops the export;
+//! 2. the bundle is written into a sibling folder `<out>.partial`, each
+//!    file created new (never over an existing one), the originals copied
+//!    by `relato_capture::original::export`, which re-hashes what it writes;
+//! 3. the manifest, `SHA256SUMS` and their signatures come last, over what
+//!    is on disk;
+//! 4. the folder is renamed into place and `EXPORT_CREATED` is logged with
+//!    the manifest's SHA-256. A failure on the way removes the partial
+//!    folder, so no half bundle is left looking like a whole one.
+
+use std::path::{Path, PathBuf};
+
+use relato_review::stored;
+use relato_review::{Lang, Transcript};
+use relato_vault::{Origin, Recording, Vault};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::error::{io, EvidenceError};
+use crate::manifest::{self, CaseRef, CustodyRef, FileRef, Item, KeyRef, Manifest, SessionRef, Signer};
+use crate::{formats, instructions, keys, minisign};
+
+/// What to export.
+#[derive(Debug, Clone)]
+pub struct ExportRequest<'a> {
+    /// Sessions of one case.
+    pub sessions: &'a [String],
+    /// The bundle folder to create (it must not exist).
+    pub out: &'a Path,
+    pub purpose: Option<&'a str>,
+    pub recipient: Option<&'a str>,
+}
+
+/// A written bundle.
+#[derive(Debug, Clone)]
+pub struct Exported {
+    pub path: PathBuf,
+    pub manifest_sha256: String,
+    pub manifest: Manifest,
+}
+
+/// Writes a bundle; see the module docs for the order of things.
+pub fn export(v: &Vault, req: &ExportRequest<'_>) -> Result<Exported, EvidenceError> {
+    // --- what goes in ------------------------------------------------------
+    let mut sessions = Vec::new();
+    for id in req.sessions {
+        sessions.push(v.session(id)?);
+    }
+    let case_id = match sessions.first() {
+        Some(s) => s.case_id.clone(),
+        None => return Err(EvidenceError::NoOriginals),
+    };
+    if sessions.iter().any(|s| s.case_id != case_id) {
+        return Err(EvidenceError::SeveralCases);
+    }
+    let case = v.case(&case_id)?;
+    let mut originals: Vec<(usize, Recording)> = Vec::new();
+    for (k, s) in sessions.iter().enumerate() {
+        for r in v.recordings(&s.id)? {
+            let r = r?;
+            if r.end.is_some() {
+                originals.push((k, r));
+            }
+        }
+    }
+    if originals.is_empty() {
+        return Err(EvidenceError::NoOriginals);
+    }
+    // 1. Every original checks out before a byte is written.
+    for (_, r) in &originals {
+        if let Err(e) = relato_capture::original::check(v, r) {
+            if let relato_capture::CaptureError::Integrity { expected, found } = &e {
+                v.log_integrity_failure(&r.id, expected, found)?;
+                return Err(EvidenceError::Integrity { recording: r.id.clone(), expected: expected.clone(), found: found.clone() });
+            }
+            return Err(e.into());
+        }
+    }
+
+    // 2. Into a partial folder beside the destination.
+    if req.out.exists() {
+        return Err(EvidenceError::OutputExists { path: req.out.display().to_string() });
+    }
+    let partial = PathBuf::from(format!("{}.partial", req.out.display()));
+    std::fs::create_dir(&partial).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            EvidenceError::OutputExists { path: partial.display().to_string() }
+        } else {
+            io(&partial)(e)
+        }
+    })?;
+    let result = write_bundle(v, req, &partial, &case, &sessions, &originals);
+    let (manifest, manifest_sha256) = match result {
+        Ok(done) => done,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&partial);
+            return Err(e);
+        }
+    };
+    if let Err(e) = std::fs::rename(&partial, req.out) {
+        let _ = std::fs::remove_dir_all(&partial);
+        return Err(io(req.out)(e));
+    }
+    let logged: Vec<(String, String)> = manifest.items.iter().map(|i| (i.recording_id.clone(), i.sha256.clone())).collect();
+    v.log_export(&case.id, &manifest_sha256, &logged, req.purpose, req.recipient)?;
+    Ok(Exported { path: req.out.to_path_buf(), manifest_sha256, manifest })
+}
+
+fn write_bundle(
+    v: &Vault,
+    req: &ExportRequest<'_>,
+    dir: &Path,
+    case: &relato_vault::Case,
+    sessions: &[relato_vault::Session],
+    originals: &[(usize, Recording)],
+) -> Result<(Manifest, String), EvidenceError> {
+    let w = Writer { dir };
+    let created_at = relato_vault::utc_now();
+    let label = |k: usize| format!("S{:02}", k + 1);
+    let names = user_names(v);
+
+    // The originals and their metadata.
+    let mut items = Vec::new();
+    for (n, (k, r)) in originals.iter().enumerate() {
+        let id = format!("EV-{:03}", n + 1);
+        let file = format!("evidence/{id}.{}", extension(r));
+        w.dir_for(&file)?;
+        let exported = relato_capture::original::export(v, r, &dir.join(&file), Some("evidence bundle"))?;
+        let end = r.end.as_ref().expect("only sealed recordings are exported");
+        w.json(&format!("evidence/{id}.meta.json"), &meta(v, r, &id, &label(*k), &exported.sha256)?)?;
+        items.push(Item {
+            id,
+            recording_id: r.id.clone(),
+            session: label(*k),
+            file,
+            sha256: exported.sha256,
+            bytes: exported.bytes,
+            hash_recorded: end.sha256_original.clone(),
+        });
+    }
+
+    // Transcripts and annotations, per session.
+    let vocabulary = stored::vocabulary(v)?;
+    for (k, s) in sessions.iter().enumerate() {
+        let lang = match s.fields.language {
+            relato_vault::Language::En => Lang::En,
+            relato_vault::Language::Es => Lang::Es,
+        };
+        let base = label(k);
+        let latest = stored::latest_transcript(v, &s.id)?;
+        if let Some((_, transcript)) = &latest {
+            let revisions: Vec<serde_json::Value> = v
+                .transcript_revisions(&s.id)?
+                .into_iter()
+                .map(|t| {
+                    t.map(|t| {
+                        json!({"rev": t.rev, "saved_at": t.saved_at, "author": names(&t.author), "sha256": t.sha256,
+                               "source": t.source, "document": t.document})
+                    })
+                })
+                .collect::<Result<_, _>>()?;
+            w.text(&format!("derivatives/{base}/transcript.txt"), &formats::transcript_txt(transcript, lang))?;
+            w.text(&format!("derivatives/{base}/transcript.vtt"), &formats::transcript_vtt(transcript))?;
+            w.json(&format!("derivatives/{base}/transcript-revisions.json"), &json!({"session": base, "revisions": revisions}))?;
+        }
+        let (current, _) = stored::current_annotations(v, &s.id)?;
+        if current.is_empty() {
+            continue;
+        }
+        let mut listed = Vec::new();
+        for (rev, _) in &current {
+            let history: Vec<serde_json::Value> = v
+                .annotation_history(&s.id, &rev.annotation_id)?
+                .into_iter()
+                .map(|a| {
+                    a.map(|a| json!({"rev": a.rev, "saved_at": a.saved_at, "author": names(&a.author), "sha256": a.sha256,
+                                     "deleted": a.deleted, "document": a.document}))
+                })
+                .collect::<Result<_, _>>()?;
+            listed.push(json!({"id": rev.annotation_id, "revisions": history}));
+        }
+        let annotations: Vec<relato_review::Annotation> = current.into_iter().map(|(_, a)| a).collect();
+        let transcript = latest.map(|(_, t)| t).unwrap_or_else(Transcript::default);
+        let media = items.iter().rev().find(|i| i.session == base);
+        let (media_file, media_sha) = media.map_or(("", ""), |i| (i.file.trim_start_matches("evidence/"), i.sha256.as_str()));
+        w.json(&format!("annotations/{base}/annotations.json"), &json!({"session": base, "annotations": listed}))?;
+        w.text(&format!("annotations/{base}/annotations.eaf"), &formats::annotations_eaf_dated(&transcript, &annotations, &vocabulary, media_file, media_sha, &created_at))?;
+        w.text(&format!("annotations/{base}/annotations-labels.txt"), &formats::annotations_labels(&annotations, &vocabulary, lang))?;
+        w.text(&format!("annotations/{base}/annotations.vtt"), &formats::annotations_vtt(&annotations, &vocabulary, lang))?;
+    }
+
+    // The case's custody chain, line for line, and its head.
+    let lines = v.custody_lines(&case.id)?;
+    let last = lines.last().ok_or_else(|| EvidenceError::ChainBroken { line: 0, reason: "the case has no custody lines".into() })?;
+    let head_sha256 = hex::encode(Sha256::digest(last.line.as_bytes()));
+    let head = format!("{} {}\n", lines.len(), head_sha256);
+    w.text("custody/custody.jsonl", &lines.iter().map(|l| format!("{}\n", l.line)).collect::<String>())?;
+    w.text("custody/custody.jsonl.sig", &lines.iter().map(|l| format!("{}\n", l.sig)).collect::<String>())?;
+    w.text("custody/custody.head", &head)?;
+    let (my_key_id, my_public) = v.my_key();
+    let sign = |b: &[u8]| v.sign_as_me(b);
+    w.text("custody/custody.head.minisig", &minisign::signature_file(&my_public, head.as_bytes(), "relato custody head", sign))?;
+
+    // Keys: the organisation's, and every certified signer's.
+    let (org, org_id) = v.organisation_key();
+    keys::write_public(&w, "organisation", &org, "relato organisation key")?;
+    for signer in v.signer_keys()? {
+        keys::write_public(&w, &signer.key_id, &signer.public, "relato signer key")?;
+        w.json(&format!("keys/{}.cert.json", signer.key_id), &json!({"line": signer.certificate.line, "sig": signer.certificate.sig}))?;
+    }
+
+    // Instructions, then the manifest and the checksums over what is written.
+    let me = v.me();
+    let manifest_without_files = Manifest {
+        format: manifest::FORMAT.into(),
+        created_at: created_at.clone(),
+        purpose: req.purpose.map(str::to_owned),
+        recipient: req.recipient.map(str::to_owned),
+        organisation: KeyRef { key_id: org_id, minisign_key: minisign::key_number_hex(&org), file: "organisation".into() },
+        exported_by: Signer {
+            name: me.name.clone(),
+            role: me.role.to_string(),
+            institution: me.institution.clone(),
+            key: KeyRef { key_id: my_key_id.clone(), minisign_key: minisign::key_number_hex(&my_public), file: my_key_id.clone() },
+        },
+        case: CaseRef {
+            id: case.id.clone(),
+            reference: case.reference.clone(),
+            place: case.place.clone(),
+            institution: case.institution.clone(),
+        },
+        sessions: sessions
+            .iter()
+            .enumerate()
+            .map(|(k, s)| SessionRef {
+                label: label(k),
+                id: s.id.clone(),
+                child_code: s.fields.child_code.clone(),
+                age_years: s.fields.age_years,
+                language: match s.fields.language {
+                    relato_vault::Language::En => "en".into(),
+                    relato_vault::Language::Es => "es".into(),
+                },
+                created_at: s.created_at.clone(),
+            })
+            .collect(),
+        items,
+        custody: CustodyRef { chain: case.id.clone(), lines: lines.len() as u64, head_seq: lines.len() as u64, head_sha256 },
+        files: Vec::new(),
+    };
+    w.text("LEEME-VERIFICAR.txt", &instructions::leeme(&manifest_without_files))?;
+    w.text("VERIFY.txt", &instructions::verify(&manifest_without_files))?;
+    let files = list_files(dir)?;
+    let manifest = Manifest { files, ..manifest_without_files };
+    let mut manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("manifests serialise");
+    manifest_bytes.push(b'\n');
+    w.bytes(manifest::MANIFEST, &manifest_bytes)?;
+    w.text(manifest::MANIFEST_MINISIG, &minisign::signature_file(&my_public, &manifest_bytes, "relato manifest", sign))?;
+    w.bytes(manifest::MANIFEST_SIG, &v.sign_as_me(&manifest_bytes))?;
+    let sums: String = list_files(dir)?.iter().map(|f| format!("{}  {}\n", f.sha256, f.path)).collect();
+    w.text(manifest::SUMS, &sums)?;
+    w.text(manifest::SUMS_MINISIG, &minisign::signature_file(&my_public, sums.as_bytes(), "relato SHA256SUMS", sign))?;
+    Ok((manifest, hex::encode(Sha256::digest(&manifest_bytes))))
+}
+
+/// The file extension of an original as exported: `wav` for a capture,
+/// the imported file's own (letters and digits only), else `bin`.
+fn extension(r: &Recording) -> String {
+    match &r.origin {
+        Origin::Captured { .. } => "wav".into(),
+        Origin::Imported { file_name, .. } => Path::new(file_name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .filter(|e| !e.is_empty() && e.len() <= 8 && e.bytes().all(|b| b.is_ascii_alphanumeric()))
+            .unwrap_or_else(|| "bin".into()),
+    }
+}
+
+/// An original's metadata: where it came from, its format, its end, and
+/// what happened while it was recorded (in ms from its start).
+fn meta(v: &Vault, r: &Recording, id: &str, session: &str, sha256: &str) -> Result<serde_json::Value, EvidenceError> {
+    let end = r.end.as_ref().expect("sealed");
+    let rate = match &r.origin {
+        Origin::Captured { format, .. } => Some(format.sample_rate),
+        Origin::Imported { format, .. } => format.map(|f| f.sample_rate),
+    };
+    let events: Vec<serde_json::Value> = v
+        .recording_events(&r.id)?
+        .into_iter()
+        .map(|e| {
+            let at_ms = rate.filter(|&r| r > 0).map(|rate| e.at_frame * 1000 / rate as u64);
+            let mut value = serde_json::to_value(&e.kind).unwrap_or_default();
+            if let Some(o) = value.as_object_mut() {
+                o.insert("at_frame".into(), e.at_frame.into());
+                o.insert("at_ms".into(), at_ms.into());
+                o.insert("time".into(), e.time.clone().into());
+            }
+            value
+        })
+        .collect();
+    let continuity = json!({
+        "state": end.state,
+        "gaps": events.iter().filter(|e| e["type"] == "gap").count(),
+        "device_lost": events.iter().filter(|e| e["type"] == "device_lost").count(),
+        "counters": end.counters,
+    });
+    Ok(json!({
+        "item": id,
+        "recording_id": r.id,
+        "session": session,
+        "origin": r.origin,
+        "started_at": r.started_at,
+        "ended_at": end.ended_at,
+        "duration_ms": end.duration_ms,
+        "frames": end.frames,
+        "sha256": sha256,
+        "sha256_pcm": end.sha256_pcm,
+        "continuity": continuity,
+        "events": events,
+    }))
+}
+
+fn user_names(v: &Vault) -> impl Fn(&str) -> String {
+    let users = v.users().unwrap_or_default();
+    move |id: &str| users.iter().find(|u| u.id == id).map(|u| u.name.clone()).unwrap_or_else(|| id.to_owned())
+}
+
+/// Every file under `dir`, sorted, with its size and SHA-256, except the
+/// manifest, the checksums and their signatures.
+pub(crate) fn list_files(dir: &Path) -> Result<Vec<FileRef>, EvidenceError> {
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out)?;
+    out.retain(|f| ![manifest::SUMS, manifest::SUMS_MINISIG].contains(&f.path.as_str()));
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+pub(crate) fn walk(root: &Path, dir: &Path, out: &mut Vec<FileRef>) -> Result<(), EvidenceError> {
+    for entry in std::fs::read_dir(dir).map_err(io(dir))? {
+        let entry = entry.map_err(io(dir))?;
+        let path = entry.path();
+        if entry.file_type().map_err(io(&path))?.is_dir() {
+            walk(root, &path, out)?;
+        } else {
+            let rel = path.strip_prefix(root).expect("under the root").to_string_lossy().replace('\\', "/");
+            let (bytes, sha256) = hash_file(&path)?;
+            out.push(FileRef { path: rel, bytes, sha256 });
+        }
+    }
+    Ok(())
+}
+
+/// Size and SHA-256 of a file, read in blocks.
+pub(crate) fn hash_file(path: &Path) -> Result<(u64, String), EvidenceError> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(io(path))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0u64;
+    loop {
+        let k = f.read(&mut buf).map_err(io(path))?;
+        if k == 0 {
+            break;
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+    }
+    Ok((n, hex::encode(h.finalize())))
+}
+
+/// Writes new files under the bundle folder.
+pub(crate) struct Writer<'a> {
+    pub(crate) dir: &'a Path,
+}
+
+impl Writer<'_> {
+    pub(crate) fn dir_for(&self, rel: &str) -> Result<(), EvidenceError> {
+        if let Some(parent) = self.dir.join(rel).parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn bytes(&self, rel: &str, bytes: &[u8]) -> Result<(), EvidenceError> {
+        use std::io::Write;
+        self.dir_for(rel)?;
+        let path = self.dir.join(rel);
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(io(&path))?;
+        f.write_all(bytes).map_err(io(&path))?;
+        f.sync_all().map_err(io(&path))
+    }
+
+    pub(crate) fn text(&self, rel: &str, text: &str) -> Result<(), EvidenceError> {
+        self.bytes(rel, text.as_bytes())
+    }
+
+    pub(crate) fn json(&self, rel: &str, value: &serde_json::Value) -> Result<(), EvidenceError> {
+        let mut bytes = serde_json::to_vec_pretty(value).expect("JSON values serialise");
+        bytes.push(b'\n');
+        self.bytes(rel, &bytes)
+    }
+}

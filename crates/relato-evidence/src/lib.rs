@@ -1,0 +1,47 @@
+//! Evidence bundles: a session's (or several sessions of one case)
+//! originals, derivatives and custody, written so that anyone can verify
+//! them offline with ordinary tools (`sha256sum`, `minisign`, `openssl`),
+//! and the verifier that does all of it at once (`relato verify`).
+//!
+//! # Layout (design brief §8)
+//!
+//! ```text
+//! LEEME-VERIFICAR.txt, VERIFY.txt   step-by-step verification, es / en
+//! manifest.json                     bundle, case, sessions, items, files, custody head, signers
+//! manifest.json.minisig             minisign signature (exporting user)
+//! manifest.json.sig                 raw Ed25519 signature (openssl pkeyutl -rawin)
+//! SHA256SUMS, SHA256SUMS.minisig    `sha256sum -c` format, every other file
+//! evidence/EV-001.wav               the original, byte-identical
+//! evidence/EV-001.meta.json         origin, format, continuity, gaps, markers, phases
+//! derivatives/S01/                  transcript: TXT, WebVTT, every revision as JSON
+//! annotations/S01/                  JSON (with revisions), ELAN .eaf, Audacity labels, WebVTT
+//! custody/custody.jsonl             the case's chain, one JSON entry per line
+//! custody/custody.jsonl.sig         one base64 Ed25519 signature per line
+//! custody/custody.head(.minisig)    "<lines> <sha256 of last line>"
+//! keys/                             organisation and signer keys (.pub, .pem), certificates
+//! ```
+//!
+//! Chain rule: line *n*'s `prev` is the SHA-256 of line *n−1*'s bytes; the
+//! first line's is 64 zeros. Names are ASCII and carry no personal data
+//! (`EV-001`, `S01`).
+//!
+//! Modules: [`export`] writes a bundle, [`verify`] checks one, [`manifest`]
+//! is its index, [`minisign`] writes and reads minisign's formats from the
+//! vault's signatures, [`formats`] renders transcripts and annotations
+//! (TXT, WebVTT, ELAN, Audacity labels), `instructions` the two text files.
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod export;
+pub mod formats;
+mod instructions;
+mod keys;
+pub mod manifest;
+pub mod minisign;
+pub mod verify;
+
+pub use error::{EvidenceError, EVIDENCE_ERROR_CODES};
+pub use export::{export, ExportRequest, Exported};
+pub use keys::pem;
+pub use manifest::Manifest;
+pub use verify::{verify, Verified};

@@ -1,0 +1,169 @@
+//! `relato verify`: everything an expert would check by hand with
+//! `LEEME-VERIFICAR.txt`, in one pass, stopping at the first failure and
+//! naming the file or custody line.
+//!
+//! Order: the manifest reads; the organisation key and the exporter's
+//! certificate; the signatures of the manifest (minisign and raw Ed25519)
+//! and of `SHA256SUMS`; every listed file's hash, none missing and none
+//! extra; the manifest's list agrees with `SHA256SUMS`; the custody chain
+//! line by line (`prev` rule, each line's signature by a key the
+//! organisation certified); its head and the head's signature; and each
+//! original's hash equals the manifest's and its `HASH_RECORDED` line.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use ed25519_dalek::{Signature, Verifier as _, VerifyingKey};
+use relato_vault::custody::{self, KnownKey, SignedLine};
+use relato_vault::identity::SignedCertificate;
+use sha2::{Digest, Sha256};
+
+use crate::error::{io, EvidenceError};
+use crate::export::{hash_file, walk};
+use crate::manifest::{self, safe_path, Manifest};
+use crate::minisign;
+
+/// What a successful verification established.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub manifest: Manifest,
+    /// Files checked against `SHA256SUMS`.
+    pub files: usize,
+    pub custody_lines: u64,
+}
+
+/// Verifies the bundle folder at `dir`.
+pub fn verify(dir: &Path) -> Result<Verified, EvidenceError> {
+    let not_a_bundle = |reason: String| EvidenceError::NotABundle { path: dir.display().to_string(), reason };
+    let read = |rel: &str| -> Result<Vec<u8>, EvidenceError> {
+        std::fs::read(dir.join(rel)).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                EvidenceError::MissingFile { file: rel.to_owned() }
+            } else {
+                io(&dir.join(rel))(e)
+            }
+        })
+    };
+    let text = |rel: &str| -> Result<String, EvidenceError> {
+        String::from_utf8(read(rel)?).map_err(|_| EvidenceError::FileChanged { file: rel.into(), expected: "UTF-8 text".into(), found: "other bytes".into() })
+    };
+    if !dir.join(manifest::MANIFEST).is_file() {
+        return Err(not_a_bundle("no manifest.json".into()));
+    }
+    let manifest_bytes = read(manifest::MANIFEST)?;
+    let m = Manifest::parse(&manifest_bytes).map_err(not_a_bundle)?;
+    for name in [&m.organisation.file, &m.exported_by.key.file] {
+        if !safe_path(name) || name.contains('/') {
+            return Err(not_a_bundle(format!("bad key name {name:?}")));
+        }
+    }
+
+    // Keys: the organisation's, and the exporter's certificate by it.
+    let org_file = format!("keys/{}.pub", m.organisation.file);
+    let org = minisign::read_public_key(&text(&org_file)?).map_err(|_| EvidenceError::BadSignature { file: org_file.clone() })?;
+    let certified = |key_id: &str| -> Result<VerifyingKey, EvidenceError> {
+        let uncertified = || EvidenceError::UncertifiedKey { key: key_id.to_owned() };
+        if !safe_path(key_id) || key_id.contains('/') {
+            return Err(uncertified());
+        }
+        let public = minisign::read_public_key(&text(&format!("keys/{key_id}.pub"))?).map_err(|_| uncertified())?;
+        let cert: SignedCertificate = serde_json::from_slice(&read(&format!("keys/{key_id}.cert.json"))?).map_err(|_| uncertified())?;
+        cert.verify(&org, &public).map_err(|_| uncertified())?;
+        Ok(public)
+    };
+    let exporter = certified(&m.exported_by.key.file)?;
+
+    // The exporter's signatures.
+    let check_minisig = |file: &str, signed: &[u8]| -> Result<(), EvidenceError> {
+        let sig = text(&format!("{file}.minisig"))?;
+        minisign::verify(&exporter, signed, &sig).map(|_| ()).map_err(|_| EvidenceError::BadSignature { file: format!("{file}.minisig") })
+    };
+    check_minisig(manifest::MANIFEST, &manifest_bytes)?;
+    let raw = read(manifest::MANIFEST_SIG)?;
+    let raw = Signature::from_slice(&raw).map_err(|_| EvidenceError::BadSignature { file: manifest::MANIFEST_SIG.into() })?;
+    exporter.verify(&manifest_bytes, &raw).map_err(|_| EvidenceError::BadSignature { file: manifest::MANIFEST_SIG.into() })?;
+    let sums_text = text(manifest::SUMS)?;
+    check_minisig(manifest::SUMS, sums_text.as_bytes())?;
+
+    // Every file, by SHA256SUMS: none changed, none missing, none extra.
+    let mut listed: BTreeMap<String, String> = BTreeMap::new();
+    for (n, line) in sums_text.lines().enumerate() {
+        let (hash, path) = line.split_once("  ").ok_or_else(|| not_a_bundle(format!("SHA256SUMS line {} is malformed", n + 1)))?;
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) || !safe_path(path) {
+            return Err(not_a_bundle(format!("SHA256SUMS line {} is malformed", n + 1)));
+        }
+        listed.insert(path.to_owned(), hash.to_ascii_lowercase());
+    }
+    for (path, expected) in &listed {
+        let full = dir.join(path);
+        if !full.is_file() {
+            return Err(EvidenceError::MissingFile { file: path.clone() });
+        }
+        let (_, found) = hash_file(&full)?;
+        if &found != expected {
+            return Err(EvidenceError::FileChanged { file: path.clone(), expected: expected.clone(), found });
+        }
+    }
+    let mut present = Vec::new();
+    walk(dir, dir, &mut present)?;
+    for f in &present {
+        if f.path != manifest::SUMS && f.path != manifest::SUMS_MINISIG && !listed.contains_key(&f.path) {
+            return Err(EvidenceError::ExtraFile { file: f.path.clone() });
+        }
+    }
+    for f in &m.files {
+        match listed.get(&f.path) {
+            Some(h) if *h == f.sha256 => {}
+            Some(h) => return Err(EvidenceError::FileChanged { file: f.path.clone(), expected: f.sha256.clone(), found: h.clone() }),
+            None => return Err(EvidenceError::MissingFile { file: f.path.clone() }),
+        }
+    }
+
+    // The custody chain, line by line.
+    let jsonl = text("custody/custody.jsonl")?;
+    let sigs = text("custody/custody.jsonl.sig")?;
+    let lines: Vec<&str> = jsonl.lines().collect();
+    let sig_lines: Vec<&str> = sigs.lines().collect();
+    if lines.len() != sig_lines.len() {
+        let line = lines.len().min(sig_lines.len()) as u64 + 1;
+        return Err(EvidenceError::ChainBroken { line, reason: "custody.jsonl and custody.jsonl.sig have different numbers of lines".into() });
+    }
+    let signed: Vec<SignedLine> = lines.iter().zip(&sig_lines).map(|(l, s)| SignedLine { line: (*l).to_owned(), sig: (*s).to_owned() }).collect();
+    let mut keys: HashMap<String, Option<VerifyingKey>> = HashMap::new();
+    for l in &signed {
+        let actor = serde_json::from_str::<serde_json::Value>(&l.line).ok().and_then(|v| v["actor"]["key"].as_str().map(str::to_owned));
+        if let Some(id) = actor {
+            if let std::collections::hash_map::Entry::Vacant(slot) = keys.entry(id) {
+                let key = certified(slot.key()).ok();
+                slot.insert(key);
+            }
+        }
+    }
+    let book = |id: &str| -> Option<KnownKey> {
+        keys.get(id).cloned().flatten().map(|public| KnownKey { public, certificate: Ok(()), revoked_at: None })
+    };
+    custody::verify_chain(&m.custody.chain, &signed, &book)?;
+    let last = lines.last().ok_or(EvidenceError::HeadMismatch)?;
+    let head_sha = hex::encode(Sha256::digest(last.as_bytes()));
+    let head = text("custody/custody.head")?;
+    if head != format!("{} {}\n", lines.len(), head_sha) || m.custody.head_sha256 != head_sha || m.custody.lines != lines.len() as u64 {
+        return Err(EvidenceError::HeadMismatch);
+    }
+    check_minisig("custody/custody.head", head.as_bytes())?;
+
+    // Each original: the file's hash, the manifest's, and HASH_RECORDED agree.
+    let recorded: HashMap<String, String> = lines
+        .iter()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["event"] == "HASH_RECORDED")
+        .filter_map(|e| Some((e["objects"][0]["id"].as_str()?.to_owned(), e["objects"][0]["sha256"].as_str()?.to_owned())))
+        .collect();
+    for item in &m.items {
+        let on_disk = listed.get(&item.file);
+        let logged = recorded.get(&item.recording_id);
+        if on_disk != Some(&item.sha256) || item.hash_recorded != item.sha256 || logged != Some(&item.sha256) {
+            return Err(EvidenceError::OriginalMismatch { item: item.id.clone() });
+        }
+    }
+    Ok(Verified { files: listed.len(), custody_lines: lines.len() as u64, manifest: m })
+}

@@ -1,0 +1,210 @@
+//! A real bundle from a real vault: it verifies; its original is the
+//! vault's byte for byte; the export is logged; and every way of altering
+//! it — a byte in any file, a file removed or added, a key swapped — fails
+//! verification naming the culprit. (The same bundle is checked with the
+//! real sha256sum, minisign and openssl in tests/cli/evidence.sh.)
+
+use std::path::{Path, PathBuf};
+
+use relato_capture::{FakeSource, Pace, Recorder, RecorderOptions};
+use relato_evidence::{export, verify, EvidenceError, ExportRequest};
+use relato_review::{stored, Annotation, Segment, Speaker, Tier, Transcript};
+use relato_vault::{AudioFormat, CaseFields, KdfParams, Language, NewSession, NewVault, SampleFormat, SessionFields, Vault};
+
+const PASS: &str = "una frase de prueba larga";
+
+fn vault_with_recorded_session(dir: &Path) -> (Vault, String, String) {
+    let (v, _) = Vault::create(
+        &dir.join("vault.relato"),
+        NewVault { organisation: "ODI Oaxaca", admin_name: "Ana", admin_passphrase: PASS, kdf: KdfParams::insecure_fast() },
+    )
+    .unwrap();
+    let case = v.create_case(CaseFields { reference: "EXP-2026-031".into(), place: Some("Oaxaca".into()), institution: None }).unwrap();
+    let fields = SessionFields {
+        child_code: "NNA-031".into(),
+        age_years: 9,
+        language: Language::Es,
+        interviewer: v.me().user_id.clone(),
+        persons_present: vec![],
+        protocol: None,
+        consent_reference: None,
+        location: None,
+    };
+    let session = v.create_session(NewSession { case_id: case.id.clone(), fields }).unwrap();
+    let format = AudioFormat { sample_rate: 16_000, channels: 1, sample_format: SampleFormat::I16 };
+    let source = FakeSource { format, pace: Pace::Unthrottled, total_frames: Some(32_000) };
+    let rec = Recorder::start(v, &session.id, Box::new(source), RecorderOptions::default()).map_err(|(_, e)| e).unwrap();
+    while rec.shared().captured_frames.load(std::sync::atomic::Ordering::Acquire) < 32_000 {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let (v, result) = rec.stop();
+    result.unwrap();
+    let transcript = Transcript {
+        segments: vec![
+            Segment::new("s1", 0, 1_000, Speaker::Interviewer, "Cuéntame todo lo que pasó."),
+            Segment::new("s2", 1_000, 2_000, Speaker::Child, "Había una cámara en la repisa."),
+        ],
+    };
+    stored::save_transcript(&v, &session.id, transcript, None).unwrap();
+    let camera = Annotation {
+        id: String::new(),
+        tier: Tier::Indicators,
+        start_ms: 1_000,
+        end_ms: 2_000,
+        code: "camera_or_recording_device".into(),
+        segment_id: Some("s2".into()),
+        note: Some("en la repisa".into()),
+        target_id: None,
+    };
+    stored::save_annotation(&v, &session.id, None, camera).unwrap();
+    (v, case.id, session.id)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn files(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files(root, &path, out);
+        } else {
+            out.push(path.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+        }
+    }
+}
+
+#[test]
+fn a_bundle_verifies_holds_the_original_and_every_alteration_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, case_id, session) = vault_with_recorded_session(dir.path());
+    let out = dir.path().join("EXP-2026-031");
+    let sessions = [session.clone()];
+    let request = ExportRequest { sessions: &sessions, out: &out, purpose: Some("aportación a la fiscalía"), recipient: Some("Fiscalía de Oaxaca") };
+    let done = export(&v, &request).unwrap();
+    assert_eq!(done.manifest.items.len(), 1);
+    let verified = verify(&out).expect("a fresh bundle verifies");
+    assert_eq!(verified.manifest.items[0].file, "evidence/EV-001.wav");
+
+    // The original is the vault's, byte for byte, with the recorded hash.
+    let recording = v.recordings(&session).unwrap().remove(0).unwrap();
+    let plain = dir.path().join("plain.wav");
+    relato_capture::original::export(&v, &recording, &plain, None).unwrap();
+    assert_eq!(std::fs::read(out.join("evidence/EV-001.wav")).unwrap(), std::fs::read(&plain).unwrap());
+    assert_eq!(done.manifest.items[0].sha256, recording.end.as_ref().unwrap().sha256_original);
+    for f in ["LEEME-VERIFICAR.txt", "VERIFY.txt", "derivatives/S01/transcript.vtt", "annotations/S01/annotations.eaf", "custody/custody.head"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let names: Vec<String> = {
+        let mut v = Vec::new();
+        files(&out, &out, &mut v);
+        v
+    };
+    assert!(names.iter().all(|n| n.is_ascii() && !n.contains("NNA") && !n.contains("Ana")), "no personal data in names: {names:?}");
+
+    // The export is logged, with the manifest's hash, purpose and recipient.
+    let exported = v
+        .custody_lines(&case_id)
+        .unwrap()
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(&l.line).unwrap())
+        .find(|e| e["event"] == "EXPORT_CREATED")
+        .expect("EXPORT_CREATED is logged");
+    assert_eq!(exported["objects"][0]["sha256"], done.manifest_sha256);
+    assert_eq!(exported["purpose"], "aportación a la fiscalía");
+    assert_eq!(exported["details"]["recipient"], "Fiscalía de Oaxaca");
+
+    // Never over an existing folder.
+    assert!(matches!(export(&v, &request), Err(EvidenceError::OutputExists { .. })));
+
+    // One byte changed in any file: verification fails and names it.
+    let mut tampered = 0;
+    for name in &names {
+        let copy = dir.path().join(format!("t{tampered}"));
+        copy_dir(&out, &copy);
+        let path = copy.join(name);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let at = bytes.len() / 2;
+        bytes[at] ^= 0x01;
+        std::fs::write(&path, bytes).unwrap();
+        let err = verify(&copy).expect_err(&format!("a changed byte in {name} must fail"));
+        let said = format!("{err}");
+        let stem = Path::new(name).file_stem().unwrap().to_string_lossy().split('.').next().unwrap().to_owned();
+        assert!(said.contains(&stem), "changing {name}: the error should name it, said {said:?}");
+        tampered += 1;
+    }
+    assert!(tampered >= 18, "every file was tried: {tampered}");
+
+    // A file removed, a file added.
+    let copy = dir.path().join("missing");
+    copy_dir(&out, &copy);
+    std::fs::remove_file(copy.join("derivatives/S01/transcript.txt")).unwrap();
+    match verify(&copy) {
+        Err(EvidenceError::MissingFile { file }) => assert_eq!(file, "derivatives/S01/transcript.txt"),
+        other => panic!("expected a missing file, got {other:?}"),
+    }
+    let copy = dir.path().join("extra");
+    copy_dir(&out, &copy);
+    std::fs::write(copy.join("evidence/EV-002.wav"), b"RIFF").unwrap();
+    match verify(&copy) {
+        Err(EvidenceError::ExtraFile { file }) => assert_eq!(file, "evidence/EV-002.wav"),
+        other => panic!("expected an extra file, got {other:?}"),
+    }
+
+    // Custody lines reordered, or the last one dropped.
+    for (label, edit) in [("reordered", 0), ("truncated", 1)] {
+        let copy = dir.path().join(label);
+        copy_dir(&out, &copy);
+        let path = copy.join("custody/custody.jsonl");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        if edit == 0 {
+            lines.swap(1, 2);
+        } else {
+            lines.pop();
+        }
+        std::fs::write(&path, lines.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+        let said = verify(&copy).expect_err(label).to_string();
+        assert!(said.contains("custody"), "{label}: {said}");
+    }
+
+    // Another key in place of the exporter's.
+    let copy = dir.path().join("swapped");
+    copy_dir(&out, &copy);
+    let key = &done.manifest.exported_by.key.file;
+    std::fs::copy(copy.join("keys/organisation.pub"), copy.join(format!("keys/{key}.pub"))).unwrap();
+    let said = verify(&copy).expect_err("a swapped key").to_string();
+    assert!(said.contains(key.as_str()), "{said}");
+}
+
+#[test]
+fn an_original_that_does_not_read_writes_no_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _, session) = vault_with_recorded_session(dir.path());
+    let path: PathBuf = v.path().to_path_buf();
+    drop(v);
+    // Damage the original's first chunk in the vault file.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER IF EXISTS stream_chunks_append_only_u;
+         UPDATE stream_chunks SET body = zeroblob(length(body)) WHERE idx = 0;",
+    )
+    .unwrap();
+    drop(conn);
+    let v = Vault::unlock(&path, "Ana", PASS).unwrap();
+    let out = dir.path().join("bundle");
+    let sessions = [session];
+    let err = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None }).unwrap_err();
+    assert!(err.code().starts_with("stream.") || err.code() == "evidence.integrity", "{err}");
+    assert!(!out.exists() && !dir.path().join("bundle.partial").exists(), "nothing was written");
+}

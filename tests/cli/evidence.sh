@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# An evidence bundle checked by the real tools an expert would use, with the
+# commands LEEME-VERIFICAR.txt gives: sha256sum -c, minisign -Vm, openssl
+# pkeyutl -verify -rawin, and the custody chain recomputed in the shell.
+# Then `relato verify` agrees, and fails on a changed byte naming the file.
+#
+# Usage: RELATO_BIN=target/debug/relato tests/cli/evidence.sh
+set -euo pipefail
+
+relato=${RELATO_BIN:?set RELATO_BIN to the relato binary}
+for tool in minisign openssl sha256sum sox; do
+  command -v "$tool" >/dev/null || { echo "evidence.sh: needs $tool (scripts/test installs it)" >&2; exit 2; }
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export RELATO_VAULT="$work/vault.relato" RELATO_LANG=en RELATO_USER=Ana RELATO_PASSPHRASE_FILE="$work/ana.pass"
+printf 'una frase de acceso larga\n' >"$work/ana.pass"
+
+fail() { echo "evidence.sh: FAIL: $*" >&2; exit 1; }
+step() { echo "-- $*"; }
+
+step "a session with an imported original, a transcript and an annotation"
+"$relato" init --org "ODI Oaxaca" --admin Ana --recovery-out "$work/recovery.txt" >/dev/null
+case_id=$("$relato" case new --ref "EXP-2026-031" --place Oaxaca)
+session_id=$("$relato" session new --case "$case_id" --child-code NNA-031 --age 9 --language es)
+sox -n -r 16000 -c 1 -b 16 "$work/entrevista.wav" synth 3 sine 440 gain -12
+"$relato" import --session "$session_id" "$work/entrevista.wav" >/dev/null
+printf 'WEBVTT\n\ns1\n00:00.000 --> 00:01.500\n<v Entrevistadora>Cuéntame todo lo que pasó.\n\ns2\n00:01.500 --> 00:03.000\n<v Niña>Había una cámara.\n' >"$work/t.vtt"
+"$relato" transcript import --session "$session_id" "$work/t.vtt" >/dev/null
+"$relato" annotate --session "$session_id" --tier indicators --start 1500 --end 3000 --code camera_or_recording_device --note "en la repisa" >/dev/null
+
+step "export"
+"$relato" export --session "$session_id" --out "$work/bundle" --purpose "aportación" --recipient "Fiscalía" >/dev/null
+cd "$work/bundle"
+[ "$(sha256sum evidence/EV-001.wav | cut -d' ' -f1)" = "$(sha256sum "$work/entrevista.wav" | cut -d' ' -f1)" ] || fail "the original is not byte-identical"
+
+step "sha256sum -c SHA256SUMS"
+sha256sum --quiet -c SHA256SUMS || fail "sha256sum"
+signer=$(sed -n 's/.*minisign -Vm manifest.json -p keys\/\([0-9a-f]*\)\.pub.*/\1/p' VERIFY.txt | head -1)
+[ -n "$signer" ] || fail "VERIFY.txt names no signer key"
+
+step "minisign -Vm (as LEEME-VERIFICAR.txt says)"
+minisign -Vm SHA256SUMS -p "keys/$signer.pub" >/dev/null || fail "minisign SHA256SUMS"
+minisign -Vm manifest.json -p "keys/$signer.pub" >/dev/null || fail "minisign manifest.json"
+minisign -Vm custody/custody.head -p "keys/$signer.pub" >/dev/null || fail "minisign custody.head"
+
+step "openssl pkeyutl -verify -rawin"
+openssl pkeyutl -verify -pubin -inkey "keys/$signer.pem" -rawin -in manifest.json -sigfile manifest.json.sig >/dev/null \
+  || fail "openssl manifest.json.sig"
+
+step "the custody chain recomputed in the shell"
+chain=$(sed -n '/^   prev=0000/,/custody.head$/p' LEEME-VERIFICAR.txt | sed 's/^   //')
+[ -n "$chain" ] || fail "LEEME-VERIFICAR.txt has no chain check"
+result=$(bash -c "$chain")
+echo "$result" | grep -q '^chain OK' || fail "chain check: $result"
+lines=$(wc -l <custody/custody.jsonl)
+echo "$result" | grep -q "head $(tail -n1 custody/custody.jsonl | tr -d '\n' | sha256sum | cut -d' ' -f1)" || fail "chain head"
+grep -q "^$lines " custody/custody.head || fail "custody.head"
+
+step "relato verify agrees, and names a changed file"
+cd "$work"
+"$relato" verify bundle >/dev/null || fail "relato verify on the bundle"
+cp -r bundle changed
+printf 'x' | dd of=changed/derivatives/S01/transcript.txt bs=1 seek=3 conv=notrunc status=none
+set +e
+said=$("$relato" verify changed 2>&1); status=$?
+set -e
+[ $status -eq 4 ] || fail "verify of a changed bundle should exit 4, got $status: $said"
+echo "$said" | grep -q "derivatives/S01/transcript.txt" || fail "the culprit is not named: $said"
+(cd changed && ! sha256sum --quiet -c SHA256SUMS >/dev/null 2>&1) || fail "sha256sum should fail too"
+echo "evidence.sh: ok"
