@@ -539,8 +539,8 @@ impl Engine {
                 Err(SymphoniaError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof && self.read_error_is_none() => {
                     return None;
                 }
-                Err(e) => {
-                    self.fail(take(&self.read_error).map_or("capture.decode", |e| e.code()), &e);
+                Err(_) => {
+                    self.fail(take(&self.read_error).map_or("capture.decode", |e| e.code()));
                     return None;
                 }
             };
@@ -551,8 +551,8 @@ impl Engine {
                 Ok(d) => d,
                 // A damaged packet is skipped, as players do.
                 Err(SymphoniaError::DecodeError(_)) => continue,
-                Err(e) => {
-                    self.fail("capture.decode", &e);
+                Err(_) => {
+                    self.fail("capture.decode");
                     return None;
                 }
             };
@@ -578,7 +578,7 @@ impl Engine {
     }
 
     /// Playback cannot go on: stop after what is queued, and say why.
-    fn fail(&mut self, code: &'static str, _cause: &dyn std::fmt::Display) {
+    fn fail(&mut self, code: &'static str) {
         self.failure = Some(code);
     }
 

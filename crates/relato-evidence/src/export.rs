@@ -262,7 +262,15 @@ fn write_bundle(
     w.bytes(manifest::MANIFEST, &manifest_bytes)?;
     w.text(manifest::MANIFEST_MINISIG, &minisign::signature_file(&my_public, &manifest_bytes, "relato manifest", sign))?;
     w.bytes(manifest::MANIFEST_SIG, &v.sign_as_me(&manifest_bytes))?;
-    let sums: String = list_files(dir)?.iter().map(|f| format!("{}  {}\n", f.sha256, f.path)).collect();
+    // SHA256SUMS covers the files listed in the manifest and the manifest
+    // with its signatures: only those three are hashed again.
+    let mut summed = manifest.files.clone();
+    for name in [manifest::MANIFEST, manifest::MANIFEST_MINISIG, manifest::MANIFEST_SIG] {
+        let (bytes, sha256) = hash_file(&dir.join(name))?;
+        summed.push(FileRef { path: name.to_owned(), bytes, sha256 });
+    }
+    summed.sort_by(|a, b| a.path.cmp(&b.path));
+    let sums: String = summed.iter().map(|f| format!("{}  {}\n", f.sha256, f.path)).collect();
     w.text(manifest::SUMS, &sums)?;
     w.text(manifest::SUMS_MINISIG, &minisign::signature_file(&my_public, sums.as_bytes(), "relato SHA256SUMS", sign))?;
     Ok((manifest, hex::encode(Sha256::digest(&manifest_bytes))))
@@ -341,16 +349,25 @@ pub(crate) fn list_files(dir: &Path) -> Result<Vec<FileRef>, EvidenceError> {
     Ok(out)
 }
 
-pub(crate) fn walk(root: &Path, dir: &Path, out: &mut Vec<FileRef>) -> Result<(), EvidenceError> {
+fn walk(root: &Path, dir: &Path, out: &mut Vec<FileRef>) -> Result<(), EvidenceError> {
+    let mut paths = Vec::new();
+    paths_under(root, dir, &mut paths)?;
+    for rel in paths {
+        let (bytes, sha256) = hash_file(&root.join(&rel))?;
+        out.push(FileRef { path: rel, bytes, sha256 });
+    }
+    Ok(())
+}
+
+/// Every file under `dir`, as `/`-separated paths relative to `root`.
+pub(crate) fn paths_under(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), EvidenceError> {
     for entry in std::fs::read_dir(dir).map_err(io(dir))? {
         let entry = entry.map_err(io(dir))?;
         let path = entry.path();
         if entry.file_type().map_err(io(&path))?.is_dir() {
-            walk(root, &path, out)?;
+            paths_under(root, &path, out)?;
         } else {
-            let rel = path.strip_prefix(root).expect("under the root").to_string_lossy().replace('\\', "/");
-            let (bytes, sha256) = hash_file(&path)?;
-            out.push(FileRef { path: rel, bytes, sha256 });
+            out.push(path.strip_prefix(root).expect("under the root").to_string_lossy().replace('\\', "/"));
         }
     }
     Ok(())

@@ -19,7 +19,7 @@ use relato_vault::identity::SignedCertificate;
 use sha2::{Digest, Sha256};
 
 use crate::error::{io, EvidenceError};
-use crate::export::{hash_file, walk};
+use crate::export::{hash_file, paths_under};
 use crate::manifest::{self, safe_path, Manifest};
 use crate::minisign;
 
@@ -104,11 +104,13 @@ pub fn verify(dir: &Path) -> Result<Verified, EvidenceError> {
             return Err(EvidenceError::FileChanged { file: path.clone(), expected: expected.clone(), found });
         }
     }
+    // Names only: every listed file was hashed above, once.
     let mut present = Vec::new();
-    walk(dir, dir, &mut present)?;
-    for f in &present {
-        if f.path != manifest::SUMS && f.path != manifest::SUMS_MINISIG && !listed.contains_key(&f.path) {
-            return Err(EvidenceError::ExtraFile { file: f.path.clone() });
+    paths_under(dir, dir, &mut present)?;
+    present.sort();
+    for path in present {
+        if path != manifest::SUMS && path != manifest::SUMS_MINISIG && !listed.contains_key(&path) {
+            return Err(EvidenceError::ExtraFile { file: path });
         }
     }
     for f in &m.files {
