@@ -501,14 +501,15 @@ pub fn recover(vault: &Vault) -> Result<Vec<RecoveredView>, CommandError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::dto::{CaseInput, NewVaultInput, SessionInput};
     use relato_vault::KdfParams;
 
     const PASS: &str = "una frase de acceso larga";
 
-    fn vault_with_session(dir: &tempfile::TempDir) -> (VaultService, String) {
+    /// A vault (cheap key derivation) with one case and one session.
+    pub(crate) fn vault_with_session(dir: &tempfile::TempDir) -> (VaultService, String) {
         let vaults = VaultService::at(dir.path().join("vault.relato")).with_kdf(KdfParams::insecure_fast());
         vaults.create(NewVaultInput { organisation: "ODI".into(), admin_name: "Ana".into(), passphrase: PASS.into() }).unwrap();
         let case = vaults.create_case(CaseInput { reference: "EXP-1".into(), place: None, institution: None }).unwrap();

@@ -384,38 +384,21 @@ pub fn session_custody(v: &Vault, session_id: &str) -> Result<Vec<CustodyEntryVi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dto::{CaseInput, NewVaultInput, SessionInput};
     use crate::listening::ListeningService;
     use crate::service::VaultService;
     use relato_capture::{CapturedOutput, FakeSource, Pace, Recorder, RecorderOptions};
     use relato_review::{Segment, Speaker};
-    use relato_vault::{AudioFormat, KdfParams, SampleFormat};
+    use relato_vault::{AudioFormat, SampleFormat};
     use std::time::{Duration, Instant};
-
-    const PASS: &str = "una frase de acceso larga";
 
     /// A vault with one session holding a 4-second capture (16 kHz mono)
     /// with a marker at 1 s and the free narrative from 2 s.
     fn recorded_session(dir: &tempfile::TempDir) -> (VaultService, String) {
-        let vaults = VaultService::at(dir.path().join("vault.relato")).with_kdf(KdfParams::insecure_fast());
-        vaults.create(NewVaultInput { organisation: "ODI".into(), admin_name: "Ana".into(), passphrase: PASS.into() }).unwrap();
-        let case = vaults.create_case(CaseInput { reference: "EXP-1".into(), place: None, institution: None }).unwrap();
-        let session = vaults
-            .create_session(SessionInput {
-                case_id: case.id,
-                child_code: "NNA-031".into(),
-                age_years: 7,
-                language: "es".into(),
-                persons_present: vec![],
-                protocol: None,
-                consent_reference: None,
-                location: None,
-            })
-            .unwrap();
+        let (vaults, session) = crate::recording::tests::vault_with_session(dir);
         let format = AudioFormat { sample_rate: 16_000, channels: 1, sample_format: SampleFormat::I16 };
         let source = FakeSource { format, pace: Pace::RealTime, total_frames: Some(64_000) };
         let vault = vaults.take_vault().unwrap();
-        let rec = Recorder::start(vault, &session.id, Box::new(source), RecorderOptions::default()).map_err(|(_, e)| e).unwrap();
+        let rec = Recorder::start(vault, &session, Box::new(source), RecorderOptions::default()).map_err(|(_, e)| e).unwrap();
         wait_frames(&rec, 16_000);
         rec.marker(None).unwrap();
         wait_frames(&rec, 32_000);
@@ -424,7 +407,7 @@ mod tests {
         let (vault, result) = rec.stop();
         result.unwrap();
         vaults.give_back(vault);
-        (vaults, session.id)
+        (vaults, session)
     }
 
     fn rec_frames(rec: &Recorder) -> u64 {

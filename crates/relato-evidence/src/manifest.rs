@@ -105,11 +105,12 @@ pub struct FileRef {
 }
 
 impl Manifest {
-    /// Reads a manifest; anything else is an error, never a panic.
-    pub fn parse(bytes: &[u8]) -> Result<Manifest, String> {
-        let m: Manifest = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    /// Reads a manifest; anything else is `evidence.not_a_bundle`, never a panic.
+    pub fn parse(bytes: &[u8]) -> Result<Manifest, crate::EvidenceError> {
+        let refuse = |reason: String| crate::EvidenceError::NotABundle { path: MANIFEST.into(), reason };
+        let m: Manifest = serde_json::from_slice(bytes).map_err(|e| refuse(e.to_string()))?;
         if m.format != FORMAT {
-            return Err(format!("unknown format {:?}", m.format));
+            return Err(refuse(format!("unknown format {:?}", m.format)));
         }
         Ok(m)
     }

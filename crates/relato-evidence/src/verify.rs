@@ -51,7 +51,7 @@ pub fn verify(dir: &Path) -> Result<Verified, EvidenceError> {
         return Err(not_a_bundle("no manifest.json".into()));
     }
     let manifest_bytes = read(manifest::MANIFEST)?;
-    let m = Manifest::parse(&manifest_bytes).map_err(not_a_bundle)?;
+    let m = Manifest::parse(&manifest_bytes)?;
     for name in [&m.organisation.file, &m.exported_by.key.file] {
         if !safe_path(name) || name.contains('/') {
             return Err(not_a_bundle(format!("bad key name {name:?}")));
