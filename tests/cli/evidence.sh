@@ -68,4 +68,12 @@ set -e
 [ $status -eq 4 ] || fail "verify of a changed bundle should exit 4, got $status: $said"
 echo "$said" | grep -q "derivatives/S01/transcript.txt" || fail "the culprit is not named: $said"
 (cd changed && ! sha256sum --quiet -c SHA256SUMS >/dev/null 2>&1) || fail "sha256sum should fail too"
+step "--zip: one file, its SHA-256 printed; unzipped, sha256sum agrees; relato verify reads it in place"
+said=$("$relato" export --session "$session_id" --out "$work/EXP-2026-031.zip" --zip)
+zip_sha=$(sha256sum "$work/EXP-2026-031.zip" | cut -d' ' -f1)
+echo "$said" | grep -q "$zip_sha" || fail "the zip's SHA-256 is not printed: $said"
+[ ! -e "$work/EXP-2026-031.zip.partial" ] || fail "the plaintext folder was left behind"
+"$relato" verify "$work/EXP-2026-031.zip" >/dev/null || fail "relato verify on the zip"
+python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$work/EXP-2026-031.zip" "$work/unzipped"
+(cd "$work/unzipped/EXP-2026-031" && sha256sum --quiet -c SHA256SUMS) || fail "sha256sum inside the zip"
 echo "evidence.sh: ok"

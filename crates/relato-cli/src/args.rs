@@ -126,10 +126,13 @@ pub enum Command {
         /// For whom (logged, and printed in the bundle)
         #[arg(long, value_name = "TEXT")]
         recipient: Option<String>,
+        /// Write one zip file at --out (and print its SHA-256 for the paper form)
+        #[arg(long)]
+        zip: bool,
     },
     /// Check an evidence bundle: file hashes, signatures, certificates, the custody chain, the originals
     Verify {
-        /// The bundle folder
+        /// The bundle folder, or its zip
         path: PathBuf,
     },
     /// Record a session from an input device (stops after --seconds or on Ctrl-C, sealing properly)

@@ -59,8 +59,8 @@ fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             commands::record::test_input(ctx, device.as_deref(), seconds)
         }
         Command::Import { session_id, file } => commands::audio::import(ctx, &session_id, &file),
-        Command::Export { sessions, out, purpose, recipient } => {
-            commands::evidence::export(ctx, &sessions, &out, purpose.as_deref(), recipient.as_deref())
+        Command::Export { sessions, out, purpose, recipient, zip } => {
+            commands::evidence::export(ctx, &sessions, &out, purpose.as_deref(), recipient.as_deref(), zip)
         }
         Command::Verify { path } => commands::evidence::verify(ctx, &path),
         Command::Record { session_id, seconds, device } => commands::record::record(ctx, &session_id, seconds, device.as_deref()),

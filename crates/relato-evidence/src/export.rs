@@ -34,6 +34,9 @@ pub struct ExportRequest<'a> {
     pub out: &'a Path,
     pub purpose: Option<&'a str>,
     pub recipient: Option<&'a str>,
+    /// Write one zip file at `out` instead of a folder (the folder is
+    /// assembled beside it and removed).
+    pub zip: bool,
 }
 
 /// A written bundle.
@@ -42,6 +45,8 @@ pub struct Exported {
     pub path: PathBuf,
     pub manifest_sha256: String,
     pub manifest: Manifest,
+    /// The zip's SHA-256, to be written on the paper form, when zipped.
+    pub zip_sha256: Option<String>,
 }
 
 /// Writes a bundle; see the module docs for the order of things.
@@ -102,13 +107,25 @@ pub fn export(v: &Vault, req: &ExportRequest<'_>) -> Result<Exported, EvidenceEr
             return Err(e);
         }
     };
-    if let Err(e) = std::fs::rename(&partial, req.out) {
+    let zip_sha256 = if req.zip {
+        let name = req.out.file_stem().map_or_else(|| "bundle".into(), |s| s.to_string_lossy().into_owned());
+        let zipped = crate::source::zip_folder(&partial, &name, req.out);
+        // The folder held plaintext originals: it goes, zipped or not.
         let _ = std::fs::remove_dir_all(&partial);
-        return Err(io(req.out)(e));
-    }
+        if zipped.is_err() {
+            let _ = std::fs::remove_file(req.out);
+        }
+        Some(zipped?)
+    } else {
+        if let Err(e) = std::fs::rename(&partial, req.out) {
+            let _ = std::fs::remove_dir_all(&partial);
+            return Err(io(req.out)(e));
+        }
+        None
+    };
     let logged: Vec<(String, String)> = manifest.items.iter().map(|i| (i.recording_id.clone(), i.sha256.clone())).collect();
-    v.log_export(&case.id, &manifest_sha256, &logged, req.purpose, req.recipient)?;
-    Ok(Exported { path: req.out.to_path_buf(), manifest_sha256, manifest })
+    v.log_export(&case.id, &manifest_sha256, zip_sha256.as_deref(), &logged, req.purpose, req.recipient)?;
+    Ok(Exported { path: req.out.to_path_buf(), manifest_sha256, manifest, zip_sha256 })
 }
 
 fn write_bundle(

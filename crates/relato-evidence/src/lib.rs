@@ -38,6 +38,7 @@ mod instructions;
 mod keys;
 pub mod manifest;
 pub mod minisign;
+mod source;
 pub mod verify;
 
 pub use error::{EvidenceError, EVIDENCE_ERROR_CODES};

@@ -18,8 +18,8 @@ use relato_vault::custody::{self, KnownKey, SignedLine};
 use relato_vault::identity::SignedCertificate;
 use sha2::{Digest, Sha256};
 
-use crate::error::{io, EvidenceError};
-use crate::export::{hash_file, paths_under};
+use crate::error::EvidenceError;
+use crate::source::Source;
 use crate::manifest::{self, safe_path, Manifest};
 use crate::minisign;
 
@@ -32,22 +32,15 @@ pub struct Verified {
     pub custody_lines: u64,
 }
 
-/// Verifies the bundle folder at `dir`.
-pub fn verify(dir: &Path) -> Result<Verified, EvidenceError> {
-    let not_a_bundle = |reason: String| EvidenceError::NotABundle { path: dir.display().to_string(), reason };
-    let read = |rel: &str| -> Result<Vec<u8>, EvidenceError> {
-        std::fs::read(dir.join(rel)).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                EvidenceError::MissingFile { file: rel.to_owned() }
-            } else {
-                io(&dir.join(rel))(e)
-            }
-        })
-    };
+/// Verifies the bundle at `path`: a folder, or a zip read in place.
+pub fn verify(path: &Path) -> Result<Verified, EvidenceError> {
+    let bundle = Source::open(path)?;
+    let not_a_bundle = |reason: String| EvidenceError::NotABundle { path: path.display().to_string(), reason };
+    let read = |rel: &str| bundle.read(rel);
     let text = |rel: &str| -> Result<String, EvidenceError> {
         String::from_utf8(read(rel)?).map_err(|_| EvidenceError::FileChanged { file: rel.into(), expected: "UTF-8 text".into(), found: "other bytes".into() })
     };
-    if !dir.join(manifest::MANIFEST).is_file() {
+    if !bundle.has(manifest::MANIFEST) {
         return Err(not_a_bundle("no manifest.json".into()));
     }
     let manifest_bytes = read(manifest::MANIFEST)?;
@@ -94,21 +87,14 @@ pub fn verify(dir: &Path) -> Result<Verified, EvidenceError> {
         }
         listed.insert(path.to_owned(), hash.to_ascii_lowercase());
     }
-    for (path, expected) in &listed {
-        let full = dir.join(path);
-        if !full.is_file() {
-            return Err(EvidenceError::MissingFile { file: path.clone() });
-        }
-        let (_, found) = hash_file(&full)?;
+    for (file, expected) in &listed {
+        let found = bundle.sha256(file)?;
         if &found != expected {
-            return Err(EvidenceError::FileChanged { file: path.clone(), expected: expected.clone(), found });
+            return Err(EvidenceError::FileChanged { file: file.clone(), expected: expected.clone(), found });
         }
     }
     // Names only: every listed file was hashed above, once.
-    let mut present = Vec::new();
-    paths_under(dir, dir, &mut present)?;
-    present.sort();
-    for path in present {
+    for path in bundle.paths()? {
         if path != manifest::SUMS && path != manifest::SUMS_MINISIG && !listed.contains_key(&path) {
             return Err(EvidenceError::ExtraFile { file: path });
         }

@@ -90,7 +90,7 @@ fn a_bundle_verifies_holds_the_original_and_every_alteration_is_named() {
     let (v, case_id, session) = vault_with_recorded_session(dir.path());
     let out = dir.path().join("EXP-2026-031");
     let sessions = [session.clone()];
-    let request = ExportRequest { sessions: &sessions, out: &out, purpose: Some("aportación a la fiscalía"), recipient: Some("Fiscalía de Oaxaca") };
+    let request = ExportRequest { sessions: &sessions, out: &out, purpose: Some("aportación a la fiscalía"), recipient: Some("Fiscalía de Oaxaca"), zip: false };
     let done = export(&v, &request).unwrap();
     assert_eq!(done.manifest.items.len(), 1);
     let verified = verify(&out).expect("a fresh bundle verifies");
@@ -204,7 +204,41 @@ fn an_original_that_does_not_read_writes_no_bundle() {
     let v = Vault::unlock(&path, "Ana", PASS).unwrap();
     let out = dir.path().join("bundle");
     let sessions = [session];
-    let err = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None }).unwrap_err();
+    let err = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, zip: false }).unwrap_err();
     assert!(err.code().starts_with("stream.") || err.code() == "evidence.integrity", "{err}");
     assert!(!out.exists() && !dir.path().join("bundle.partial").exists(), "nothing was written");
+}
+
+#[test]
+fn a_zipped_bundle_is_one_file_verified_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, case_id, session) = vault_with_recorded_session(dir.path());
+    let out = dir.path().join("EXP-2026-031.zip");
+    let sessions = [session];
+    let done = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, zip: true }).unwrap();
+    let bytes = std::fs::read(&out).unwrap();
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&bytes))
+    };
+    assert_eq!(done.zip_sha256.as_deref(), Some(sha.as_str()));
+    assert!(!dir.path().join("EXP-2026-031.zip.partial").exists(), "the plaintext folder is gone");
+    verify(&out).expect("the zip verifies in place");
+    let logged = v
+        .custody_lines(&case_id)
+        .unwrap()
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(&l.line).unwrap())
+        .find(|e| e["event"] == "EXPORT_CREATED")
+        .unwrap();
+    assert_eq!(logged["details"]["zip_sha256"], sha.as_str());
+
+    // A byte changed inside the original's entry.
+    let at = bytes.windows(4).position(|w| w == b"data").expect("the WAV's data chunk") + 4_000;
+    let mut changed = bytes.clone();
+    changed[at] ^= 0x01;
+    let broken = dir.path().join("broken.zip");
+    std::fs::write(&broken, changed).unwrap();
+    let said = verify(&broken).expect_err("a changed byte fails").to_string();
+    assert!(said.contains("evidence/EV-001.wav"), "{said}");
 }

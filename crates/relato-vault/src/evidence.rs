@@ -56,9 +56,17 @@ impl Vault {
     }
 
     /// Logs that a bundle of `case_id` was written: `EXPORT_CREATED` with
-    /// the SHA-256 of its signed manifest, the originals it holds, and why
-    /// and for whom.
-    pub fn log_export(&self, case_id: &str, manifest_sha256: &str, originals: &[(String, String)], purpose: Option<&str>, recipient: Option<&str>) -> Result<()> {
+    /// the SHA-256 of its signed manifest (and of its zip, when zipped),
+    /// the originals it holds, and why and for whom.
+    pub fn log_export(
+        &self,
+        case_id: &str,
+        manifest_sha256: &str,
+        zip_sha256: Option<&str>,
+        originals: &[(String, String)],
+        purpose: Option<&str>,
+        recipient: Option<&str>,
+    ) -> Result<()> {
         self.require(self.me.role.may_read_cases(), "export_evidence")?;
         let case = self.case(case_id)?;
         let mut event = Event::new("EXPORT_CREATED").object("bundle", manifest_sha256, manifest_sha256.to_owned());
@@ -70,6 +78,9 @@ impl Vault {
         }
         if let Some(r) = recipient {
             event = event.detail("recipient", r.to_owned());
+        }
+        if let Some(z) = zip_sha256 {
+            event = event.detail("zip_sha256", z.to_owned());
         }
         let tx = self.store.conn.unchecked_transaction()?;
         self.log(&tx, &case.id, event)?;

@@ -7,14 +7,15 @@ use std::path::Path;
 use crate::context::Ctx;
 use crate::error::CliError;
 
-pub fn export(ctx: &Ctx, sessions: &[String], out: &Path, purpose: Option<&str>, recipient: Option<&str>) -> Result<(), CliError> {
+pub fn export(ctx: &Ctx, sessions: &[String], out: &Path, purpose: Option<&str>, recipient: Option<&str>, zip: bool) -> Result<(), CliError> {
     let vault = ctx.unlock()?;
-    let request = relato_evidence::ExportRequest { sessions, out, purpose, recipient };
+    let request = relato_evidence::ExportRequest { sessions, out, purpose, recipient, zip };
     let done = relato_evidence::export(&vault, &request)?;
     if ctx.json() {
         ctx.print_json(&serde_json::json!({
             "path": done.path.display().to_string(),
             "manifest_sha256": done.manifest_sha256,
+            "zip_sha256": done.zip_sha256,
             "items": done.manifest.items,
             "files": done.manifest.files.len(),
         }));
@@ -29,6 +30,9 @@ pub fn export(ctx: &Ctx, sessions: &[String], out: &Path, purpose: Option<&str>,
         );
         for item in &done.manifest.items {
             outln!("  {}  {}", item.sha256, item.file);
+        }
+        if let Some(z) = &done.zip_sha256 {
+            ctx.say("cli.export_zip", &[("sha256", z.clone())]);
         }
     }
     Ok(())

@@ -1,0 +1,143 @@
+//! Where a bundle is read from: a folder, or a zip read in place — its
+//! entries are hashed and read from the archive, never extracted to disk.
+//! A zip made by `relato export --zip` holds one top folder (the bundle's
+//! name); its paths are read relative to it.
+
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{io, EvidenceError};
+use crate::export::{hash_file, paths_under};
+
+pub(crate) enum Source {
+    Dir(PathBuf),
+    Zip { archive: RefCell<zip::ZipArchive<File>>, prefix: String, paths: Vec<String> },
+}
+
+impl Source {
+    pub(crate) fn open(path: &Path) -> Result<Source, EvidenceError> {
+        if path.is_dir() {
+            return Ok(Source::Dir(path.to_path_buf()));
+        }
+        let not_a_bundle = |reason: String| EvidenceError::NotABundle { path: path.display().to_string(), reason };
+        let file = File::open(path).map_err(io(path))?;
+        let archive = zip::ZipArchive::new(file).map_err(|e| not_a_bundle(format!("neither a folder nor a zip ({e})")))?;
+        let names: Vec<String> = archive.file_names().filter(|n| !n.ends_with('/')).map(str::to_owned).collect();
+        // One top folder, as `relato export --zip` writes; else the root.
+        let top = names.first().and_then(|n| n.split_once('/')).map(|(t, _)| format!("{t}/"));
+        let prefix = top.filter(|t| names.iter().all(|n| n.starts_with(t.as_str()))).unwrap_or_default();
+        let paths = names.iter().map(|n| n[prefix.len()..].to_owned()).collect();
+        Ok(Source::Zip { archive: RefCell::new(archive), prefix, paths })
+    }
+
+    /// Every file, as `/`-separated paths inside the bundle, sorted.
+    pub(crate) fn paths(&self) -> Result<Vec<String>, EvidenceError> {
+        let mut out = match self {
+            Source::Dir(dir) => {
+                let mut out = Vec::new();
+                paths_under(dir, dir, &mut out)?;
+                out
+            }
+            Source::Zip { paths, .. } => paths.clone(),
+        };
+        out.sort();
+        Ok(out)
+    }
+
+    pub(crate) fn has(&self, rel: &str) -> bool {
+        match self {
+            Source::Dir(dir) => dir.join(rel).is_file(),
+            Source::Zip { paths, .. } => paths.iter().any(|p| p == rel),
+        }
+    }
+
+    /// A whole (small) file.
+    pub(crate) fn read(&self, rel: &str) -> Result<Vec<u8>, EvidenceError> {
+        let mut out = Vec::new();
+        self.stream(rel, |chunk| out.extend_from_slice(chunk))?;
+        Ok(out)
+    }
+
+    /// A file's SHA-256, read in blocks.
+    pub(crate) fn sha256(&self, rel: &str) -> Result<String, EvidenceError> {
+        if let Source::Dir(dir) = self {
+            if !self.has(rel) {
+                return Err(EvidenceError::MissingFile { file: rel.to_owned() });
+            }
+            return hash_file(&dir.join(rel)).map(|(_, h)| h);
+        }
+        let mut h = Sha256::new();
+        self.stream(rel, |chunk| h.update(chunk))?;
+        Ok(hex::encode(h.finalize()))
+    }
+
+    fn stream(&self, rel: &str, mut each: impl FnMut(&[u8])) -> Result<(), EvidenceError> {
+        let missing = || EvidenceError::MissingFile { file: rel.to_owned() };
+        match self {
+            Source::Dir(dir) => {
+                let path = dir.join(rel);
+                let bytes = std::fs::read(&path).map_err(|e| if e.kind() == std::io::ErrorKind::NotFound { missing() } else { io(&path)(e) })?;
+                each(&bytes);
+                Ok(())
+            }
+            Source::Zip { archive, prefix, .. } => {
+                let mut archive = archive.borrow_mut();
+                let mut entry = archive.by_name(&format!("{prefix}{rel}")).map_err(|_| missing())?;
+                // A damaged entry (its CRC no longer matches) is a changed file.
+                let damaged = || EvidenceError::FileChanged { file: rel.to_owned(), expected: "an intact zip entry".into(), found: "a damaged one".into() };
+                let mut buf = vec![0u8; 1 << 20];
+                loop {
+                    let n = entry.read(&mut buf).map_err(|_| damaged())?;
+                    if n == 0 {
+                        return Ok(());
+                    }
+                    each(&buf[..n]);
+                }
+            }
+        }
+    }
+}
+
+/// Zips the bundle folder `dir` into `out` (a new file) under one top
+/// folder `name`, entries stored in path order with a fixed time, so the
+/// same bundle makes the same bytes. Returns the zip's SHA-256.
+pub(crate) fn zip_folder(dir: &Path, name: &str, out: &Path) -> Result<String, EvidenceError> {
+    use std::io::Write;
+    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(out).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            EvidenceError::OutputExists { path: out.display().to_string() }
+        } else {
+            io(out)(e)
+        }
+    })?;
+    let zipped = |e: zip::result::ZipError| EvidenceError::Io { path: out.display().to_string(), reason: e.to_string() };
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644)
+        .large_file(true);
+    let mut paths = Vec::new();
+    paths_under(dir, dir, &mut paths)?;
+    paths.sort();
+    let mut buf = vec![0u8; 1 << 20];
+    for rel in paths {
+        zip.start_file(format!("{name}/{rel}"), options).map_err(zipped)?;
+        let path = dir.join(&rel);
+        let mut f = File::open(&path).map_err(io(&path))?;
+        loop {
+            let n = f.read(&mut buf).map_err(io(&path))?;
+            if n == 0 {
+                break;
+            }
+            zip.write_all(&buf[..n]).map_err(io(out))?;
+        }
+    }
+    let file = zip.finish().map_err(zipped)?;
+    file.sync_all().map_err(io(out))?;
+    hash_file(out).map(|(_, h)| h)
+}
