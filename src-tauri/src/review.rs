@@ -17,7 +17,6 @@ use specta::Type;
 
 use crate::dto::SessionView;
 use crate::error::CommandError;
-use crate::service::user_names;
 
 /// Everything the review screen shows when it opens.
 #[derive(Debug, Clone, Serialize, Type)]
@@ -171,7 +170,7 @@ pub fn review_data(v: &Vault, session: SessionView) -> Result<ReviewData, Comman
             }
         }
     }
-    let names = user_names(v);
+    let names = v.user_names();
     let transcript = v.transcript(&session.id)?.map(|t| transcript_view(&t, &names)).transpose()?;
     let (current, damaged) = stored::current_annotations(v, &session.id)?;
     let annotations = current.iter().map(|(a, _)| annotation_view(a, &names)).collect::<Result<Vec<_>, _>>()?;
@@ -263,12 +262,12 @@ fn current_annotations(v: &Vault, session_id: &str) -> Result<Vec<Annotation>, C
 /// Saves `document` as the next revision after checking it.
 pub fn save_transcript(v: &Vault, session_id: &str, document: Transcript) -> Result<TranscriptView, CommandError> {
     let saved = stored::save_transcript(v, session_id, document, None)?;
-    transcript_view(&saved, &user_names(v))
+    transcript_view(&saved, &v.user_names())
 }
 
 pub fn transcript_revisions(v: &Vault, session_id: &str) -> Result<Vec<RevisionSummary>, CommandError> {
     let session = v.session(session_id)?;
-    let names = user_names(v);
+    let names = v.user_names();
     let mut out = Vec::new();
     for t in v.transcript_revisions(&session.id)? {
         let t = t?;
@@ -283,7 +282,7 @@ pub fn transcript_revision(v: &Vault, session_id: &str, rev: u32) -> Result<Tran
     let t = v
         .transcript_at(&session.id, rev)?
         .ok_or_else(|| VaultError::RecordNotFound { kind: "transcript revision", id: format!("{}/{rev}", session.id) })?;
-    transcript_view(&t, &user_names(v))
+    transcript_view(&t, &v.user_names())
 }
 
 /// Saves a new annotation (`id` = `None`) or the next revision of one,
@@ -300,7 +299,7 @@ pub fn save_annotation(v: &Vault, session_id: &str, id: Option<&str>, input: Ann
         target_id: input.target_id,
     };
     let saved = stored::save_annotation(v, session_id, id, annotation)?;
-    annotation_view(&saved, &user_names(v))
+    annotation_view(&saved, &v.user_names())
 }
 
 pub fn delete_annotation(v: &Vault, session_id: &str, id: &str) -> Result<(), CommandError> {
@@ -311,7 +310,7 @@ pub fn delete_annotation(v: &Vault, session_id: &str, id: &str) -> Result<(), Co
 
 pub fn annotation_history(v: &Vault, session_id: &str, id: &str) -> Result<Vec<AnnotationView>, CommandError> {
     let session = v.session(session_id)?;
-    let names = user_names(v);
+    let names = v.user_names();
     v.annotation_history(&session.id, id)?.into_iter().map(|a| annotation_view(&a?, &names)).collect()
 }
 

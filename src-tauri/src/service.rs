@@ -212,7 +212,7 @@ impl VaultService {
 
     pub fn sessions(&self, case_id: &str) -> Result<SessionList, CommandError> {
         self.with_vault(|v| {
-            let names = user_names(v);
+            let names = v.user_names();
             let mut list = SessionList { sessions: Vec::new(), damaged: Vec::new() };
             for entry in v.sessions(case_id)? {
                 match entry {
@@ -230,7 +230,7 @@ impl VaultService {
     pub fn session(&self, id: &str) -> Result<SessionView, CommandError> {
         self.with_vault(|v| {
             let s = v.session(id)?;
-            let who = user_names(v)(&s.fields.interviewer);
+            let who = v.user_names()(&s.fields.interviewer);
             Ok(SessionView::new(s, who))
         })
     }
@@ -280,12 +280,6 @@ impl VaultHandle {
 /// empty text).
 fn optional(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
-}
-
-/// Maps user ids to login names when the role may list users; else the id.
-pub(crate) fn user_names(v: &Vault) -> impl Fn(&str) -> String {
-    let users = v.users().unwrap_or_default();
-    move |id: &str| users.iter().find(|u| u.id == id).map(|u| u.name.clone()).unwrap_or_else(|| id.to_owned())
 }
 
 fn with_path(e: VaultError, path: &Path) -> CommandError {

@@ -7,7 +7,7 @@
 # Usage: RELATO_BIN=target/debug/relato tests/cli/evidence.sh
 set -euo pipefail
 
-relato=${RELATO_BIN:?set RELATO_BIN to the relato binary}
+relato=$(realpath "${RELATO_BIN:?set RELATO_BIN to the relato binary}")
 for tool in minisign openssl sha256sum sox; do
   command -v "$tool" >/dev/null || { echo "evidence.sh: needs $tool (scripts/test installs it)" >&2; exit 2; }
 done

@@ -74,18 +74,20 @@ pub struct Exported {
     pub sha256: String,
 }
 
-/// Reads a sealed recording's original through and checks it against
-/// `HASH_RECORDED` without writing anything; returns its SHA-256.
-pub fn check(vault: &Vault, recording: &Recording) -> Result<String, CaptureError> {
-    exported_form(vault, recording).map(|_| recording.end.as_ref().map(|e| e.sha256_original.clone()).unwrap_or_default())
+/// A stored original that matched `HASH_RECORDED`, ready to be written
+/// ([`write_checked`]) without reading it through a second time.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    header: Vec<u8>,
+    data_len: u64,
 }
 
-/// The exported form's header and sample bytes, once the stored original
-/// has been checked against `HASH_RECORDED`.
-fn exported_form(vault: &Vault, recording: &Recording) -> Result<(Vec<u8>, u64), CaptureError> {
+/// Reads a sealed recording's original through and checks it against
+/// `HASH_RECORDED` without writing anything.
+pub fn check(vault: &Vault, recording: &Recording) -> Result<Checked, CaptureError> {
     let end = recording.end.as_ref().ok_or(CaptureError::NotSealed)?;
     // The exported form: the canonical WAV of a capture, the file of an import.
-    Ok(match &recording.origin {
+    let (header, data_len) = match &recording.origin {
         Origin::Captured { format, .. } => {
             let digest = digest(vault, &recording.stream_id, format)?;
             if digest.sha256_wav != end.sha256_original {
@@ -101,14 +103,23 @@ fn exported_form(vault: &Vault, recording: &Recording) -> Result<(Vec<u8>, u64),
             }
             (Vec::new(), end.original_bytes)
         }
-    })
+    };
+    Ok(Checked { header, data_len })
 }
 
 /// Writes a sealed recording's original to `out` (a new file), after
 /// checking it against `HASH_RECORDED`, and logs `AUDIO_EXPORTED`.
 pub fn export(vault: &Vault, recording: &Recording, out: &Path, purpose: Option<&str>) -> Result<Exported, CaptureError> {
+    let checked = check(vault, recording)?;
+    write_checked(vault, recording, &checked, out, purpose)
+}
+
+/// Writes an original already [`check`]ed to `out` (a new file), hashing
+/// what it writes: if that differs from `HASH_RECORDED` (the stream
+/// changed since the check) the file is removed. Logs `AUDIO_EXPORTED`.
+pub fn write_checked(vault: &Vault, recording: &Recording, checked: &Checked, out: &Path, purpose: Option<&str>) -> Result<Exported, CaptureError> {
     let end = recording.end.as_ref().ok_or(CaptureError::NotSealed)?;
-    let (header, data_len) = exported_form(vault, recording)?;
+    let (header, data_len) = (&checked.header, checked.data_len);
     let io = |e: std::io::Error| CaptureError::Io(format!("{}: {e}", out.display()));
     let file = std::fs::OpenOptions::new().write(true).create_new(true).open(out).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
@@ -118,9 +129,9 @@ pub fn export(vault: &Vault, recording: &Recording, out: &Path, purpose: Option<
         }
     })?;
     let mut w = std::io::BufWriter::new(file);
-    w.write_all(&header).map_err(io)?;
+    w.write_all(header).map_err(io)?;
     let mut written = Sha256::new();
-    written.update(&header);
+    written.update(header);
     let mut remaining = data_len;
     vault.for_each_chunk(&recording.stream_id, |_, chunk| {
         let take = (chunk.len() as u64).min(remaining) as usize;

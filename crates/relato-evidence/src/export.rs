@@ -6,7 +6,8 @@
 //!    stops the export;
 //! 2. the bundle is written into a sibling folder `<out>.partial`, each
 //!    file created new (never over an existing one), the originals copied
-//!    by `relato_capture::original::export`, which re-hashes what it writes;
+//!    by `relato_capture::original::write_checked`, which hashes what it
+//!    writes (and removes the file if that no longer matches);
 //! 3. the manifest, `SHA256SUMS` and their signatures come last, over what
 //!    is on disk;
 //! 4. the folder is renamed into place and `EXPORT_CREATED` is logged with
@@ -77,13 +78,15 @@ pub fn export(v: &Vault, req: &ExportRequest<'_>) -> Result<Exported, EvidenceEr
         return Err(EvidenceError::NoOriginals);
     }
     // 1. Every original checks out before a byte is written.
+    let mut checked = Vec::with_capacity(originals.len());
     for (_, r) in &originals {
-        if let Err(e) = relato_capture::original::check(v, r) {
-            if let relato_capture::CaptureError::Integrity { expected, found } = &e {
-                v.log_integrity_failure(&r.id, expected, found)?;
-                return Err(EvidenceError::Integrity { recording: r.id.clone(), expected: expected.clone(), found: found.clone() });
+        match relato_capture::original::check(v, r) {
+            Ok(c) => checked.push(c),
+            Err(relato_capture::CaptureError::Integrity { expected, found }) => {
+                v.log_integrity_failure(&r.id, &expected, &found)?;
+                return Err(EvidenceError::Integrity { recording: r.id.clone(), expected, found });
             }
-            return Err(e.into());
+            Err(e) => return Err(e.into()),
         }
     }
 
@@ -99,7 +102,7 @@ pub fn export(v: &Vault, req: &ExportRequest<'_>) -> Result<Exported, EvidenceEr
             io(&partial)(e)
         }
     })?;
-    let result = write_bundle(v, req, &partial, &case, &sessions, &originals);
+    let result = write_bundle(v, req, &partial, &case, &sessions, &originals, &checked);
     let (manifest, manifest_sha256) = match result {
         Ok(done) => done,
         Err(e) => {
@@ -135,19 +138,21 @@ fn write_bundle(
     case: &relato_vault::Case,
     sessions: &[relato_vault::Session],
     originals: &[(usize, Recording)],
+    checked: &[relato_capture::original::Checked],
 ) -> Result<(Manifest, String), EvidenceError> {
     let w = Writer { dir };
     let created_at = relato_vault::utc_now();
     let label = |k: usize| format!("S{:02}", k + 1);
-    let names = user_names(v);
+    let names = v.user_names();
 
     // The originals and their metadata.
     let mut items = Vec::new();
-    for (n, (k, r)) in originals.iter().enumerate() {
+    for (n, ((k, r), checked)) in originals.iter().zip(checked).enumerate() {
         let id = format!("EV-{:03}", n + 1);
         let file = format!("evidence/{id}.{}", extension(r));
         w.dir_for(&file)?;
-        let exported = relato_capture::original::export(v, r, &dir.join(&file), Some("evidence bundle"))?;
+        // Checked above; written and hashed once more as it is written.
+        let exported = relato_capture::original::write_checked(v, r, checked, &dir.join(&file), Some("evidence bundle"))?;
         let end = r.end.as_ref().expect("only sealed recordings are exported");
         w.json(&format!("evidence/{id}.meta.json"), &meta(v, r, &id, &label(*k), &exported.sha256)?)?;
         items.push(Item {
@@ -349,11 +354,6 @@ fn meta(v: &Vault, r: &Recording, id: &str, session: &str, sha256: &str) -> Resu
         "continuity": continuity,
         "events": events,
     }))
-}
-
-fn user_names(v: &Vault) -> impl Fn(&str) -> String {
-    let users = v.users().unwrap_or_default();
-    move |id: &str| users.iter().find(|u| u.id == id).map(|u| u.name.clone()).unwrap_or_else(|| id.to_owned())
 }
 
 /// Every file under `dir`, sorted, with its size and SHA-256, except the

@@ -76,6 +76,13 @@ impl Vault {
     }
 
     /// All users, including revoked ones and the recovery identity.
+    /// Maps user ids to login names, for showing who did something; an id
+    /// the role may not look up (or an unknown one) is shown as itself.
+    pub fn user_names(&self) -> impl Fn(&str) -> String {
+        let users = self.users().unwrap_or_default();
+        move |id: &str| users.iter().find(|u| u.id == id).map(|u| u.name.clone()).unwrap_or_else(|| id.to_owned())
+    }
+
     pub fn users(&self) -> Result<Vec<UserInfo>> {
         self.require(self.me.role.may_manage_users() || self.me.role.may_read_cases(), "list_users")?;
         let ids: Vec<String> = {

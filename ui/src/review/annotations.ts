@@ -187,15 +187,8 @@ export function mountAnnotationsPanel(ctx: ReviewCtx, host: HTMLElement): () => 
     span = { start_ms: a.start_ms, end_ms: a.end_ms, segment_id: a.segment_id };
     tierSelect.value = a.tier;
     fillCodes(a.code);
-    describeNote();
     note.value = a.note ?? "";
-    clearProblems();
-    describeTarget();
-    describeSpan();
-    refreshButtons();
-    renderList();
-    form.scrollIntoView({ block: "nearest" });
-    (a.tier === "notes" ? note : codeSelect).focus();
+    showForm(a.tier === "notes" ? note : codeSelect);
   };
 
   /** Starts a note about `a`, over the same span. */
@@ -205,6 +198,11 @@ export function mountAnnotationsPanel(ctx: ReviewCtx, host: HTMLElement): () => 
     span = { start_ms: a.start_ms, end_ms: a.end_ms, segment_id: a.segment_id };
     tierSelect.value = "notes";
     fillCodes("");
+    showForm(note);
+  };
+
+  /** Shows the form as just filled in, and puts the keyboard in `focus`. */
+  const showForm = (focus: HTMLElement) => {
     describeNote();
     clearProblems();
     describeTarget();
@@ -212,7 +210,7 @@ export function mountAnnotationsPanel(ctx: ReviewCtx, host: HTMLElement): () => 
     refreshButtons();
     renderList();
     form.scrollIntoView({ block: "nearest" });
-    note.focus();
+    focus.focus();
   };
 
   tierSelect.addEventListener("change", () => {

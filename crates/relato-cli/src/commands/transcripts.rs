@@ -71,7 +71,7 @@ fn show(ctx: &Ctx, session_id: &str, rev: Option<u32>) -> Result<(), CliError> {
         ctx.print_json(&summary(&saved, &transcript));
         return Ok(());
     }
-    let author = vault.users()?.into_iter().find(|u| u.id == saved.author).map_or_else(|| saved.author.clone(), |u| u.name);
+    let author = vault.user_names()(&saved.author);
     output::fields(&[
         (ctx.t("cli.label.revision"), saved.rev.to_string()),
         (ctx.t("cli.label.saved"), format!("{} · {author}", saved.saved_at)),
