@@ -239,8 +239,17 @@ describe("reviewing a session", { skip: missing.length ? `needs ${missing.join("
     await driver.actions().keyDown(Key.CONTROL).sendKeys(" ").keyUp(Key.CONTROL).perform();
     await driver.wait(async () => (await playState()) === "playing", 5000);
     await sleep(800);
-    const area = (await rows())[2].findElement(byId("segment-text"));
-    await (await area).sendKeys(" ¿Te acuerdas?");
+    // Found afresh if the screen was redrawn between finding and typing
+    // (seen once in CI as a stale element; the typing itself is what counts).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await (await (await rows())[2].findElement(byId("segment-text"))).sendKeys(" ¿Te acuerdas?");
+        break;
+      } catch (e) {
+        if (e.name !== "StaleElementReferenceError" || attempt >= 3) throw e;
+        await sleep(200);
+      }
+    }
     await driver.actions().keyDown(Key.CONTROL).sendKeys("l").keyUp(Key.CONTROL).perform();
     await waitVisible(driver, "unlock-form", 30_000);
     await driver.findElement(byId("passphrase-input")).sendKeys(PASS);

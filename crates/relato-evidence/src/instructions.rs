@@ -51,7 +51,7 @@ pub fn leeme(m: &Manifest) -> String {
          Todo junto, con Relato: relato verify <carpeta>\n",
         case = m.case.reference,
         name = m.exported_by.name,
-        role = m.exported_by.role,
+        role = rol(&m.exported_by.role),
         inst = m.exported_by.institution,
         date = m.created_at,
         items = items(m),
@@ -101,6 +101,17 @@ pub fn verify(m: &Manifest) -> String {
         me = m.exported_by.key.minisign_key,
         chain = indent(CHAIN_CHECK),
     )
+}
+
+/// The role as the Spanish text names it (the manifest keeps the identifier).
+fn rol(role: &str) -> &str {
+    match role {
+        "administrator" => "administración",
+        "interviewer" => "entrevista",
+        "reviewer" => "revisión",
+        "litigator" => "litigio",
+        other => other,
+    }
 }
 
 fn indent(text: &str) -> String {
