@@ -13,6 +13,7 @@ import { after, before, describe, it } from "node:test";
 import {
   By,
   CLI,
+  byId,
   Key,
   format,
   launchApp,
@@ -22,6 +23,7 @@ import {
   settledCard,
   textOf,
   until,
+  waitVisible,
   xWindowNames,
 } from "./harness.mjs";
 
@@ -204,18 +206,6 @@ if (cliSkip) console.log(`# locked-vault case skipped: ${cliSkip}`);
 const PASS = "una frase de acceso larga para las pruebas";
 const ADMIN = "Ana Admin";
 const ORG = "Organización de prueba";
-
-const byId = (testid) => By.css(`[data-testid="${testid}"]`);
-
-async function waitFor(driver, testid, timeoutMs = 20_000) {
-  return driver.wait(until.elementLocated(byId(testid)), timeoutMs, `no element ${testid} within ${timeoutMs} ms`);
-}
-
-async function waitVisible(driver, testid, timeoutMs = 20_000) {
-  const e = await waitFor(driver, testid, timeoutMs);
-  await driver.wait(until.elementIsVisible(e), timeoutMs, `${testid} did not become visible`);
-  return e;
-}
 
 async function type(driver, testid, text) {
   const e = await driver.findElement(byId(testid));

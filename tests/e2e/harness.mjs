@@ -162,6 +162,29 @@ export async function settledCard(driver, timeoutMs = 20_000) {
   );
 }
 
+export const byId = (testid) => By.css(`[data-testid="${testid}"]`);
+
+/**
+ * The first visible element with this test id. Looked up afresh on every
+ * poll, so a screen redrawn between finding and checking does not fail it.
+ */
+export async function waitVisible(driver, testid, timeoutMs = 20_000) {
+  return driver.wait(
+    async () => {
+      for (const e of await driver.findElements(byId(testid))) {
+        try {
+          if (await e.isDisplayed()) return e;
+        } catch (err) {
+          if (err.name !== "StaleElementReferenceError") throw err;
+        }
+      }
+      return null;
+    },
+    timeoutMs,
+    `${testid} did not become visible within ${timeoutMs} ms`,
+  );
+}
+
 export async function textOf(driver, testid) {
   return (await driver.findElement(By.css(`[data-testid="${testid}"]`)).getText()).trim();
 }

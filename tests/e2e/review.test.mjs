@@ -12,17 +12,11 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { By, CLI, Key, launchApp, loadJson, makeSandbox, screenshot, until } from "./harness.mjs";
+import { By, byId, CLI, Key, launchApp, loadJson, makeSandbox, screenshot, until, waitVisible } from "./harness.mjs";
 
 const es = loadJson("ui/src/locales/es-MX.json");
 const PASS = "una frase de acceso larga";
-const byId = (id) => By.css(`[data-testid="${id}"]`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const waitVisible = async (driver, id, ms = 20_000) => {
-  const e = await driver.wait(until.elementLocated(byId(id)), ms, `${id} did not appear`);
-  await driver.wait(until.elementIsVisible(e), ms, `${id} did not become visible`);
-  return e;
-};
 
 const missing = ["pulseaudio", "pactl", "parecord", "espeak-ng", "sox"].filter((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0);
 

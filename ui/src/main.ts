@@ -82,16 +82,24 @@ async function reload(): Promise<void> {
   render();
 }
 
+/** Set while this window locks the vault, so its own lock event does not redraw twice. */
+let locking = false;
+
 async function lock(reason: LockReason): Promise<void> {
   // A recording owns the vault until it is sealed; nothing may lock it away.
-  if (isRecordingActive()) return;
+  if (isRecordingActive() || locking) return;
   releaseTestAudio();
   if (!unlockedAs() && !state.recovery) return;
-  state.recovery = undefined;
-  state.lockedBecause = reason;
-  await reviewSaveBeforeLock();
-  await api.lockVault(reason);
-  await reload();
+  locking = true;
+  try {
+    state.recovery = undefined;
+    state.lockedBecause = reason;
+    await reviewSaveBeforeLock();
+    await api.lockVault(reason);
+    await reload();
+  } finally {
+    locking = false;
+  }
 }
 
 /** What recovery saved at unlock (or why it could not run), until dismissed. */
@@ -312,6 +320,8 @@ async function start(): Promise<void> {
   watchActivity();
   render();
   await onVaultLocked((reason) => {
+    // A lock this window asked for redraws once, when it returns.
+    if (locking) return;
     state.lockedBecause = reason;
     state.recovery = undefined;
     if (unlockedAs()) void reload();
