@@ -49,6 +49,14 @@ pub enum CaptureError {
     OutputFailed(String),
     #[error("the recording could not be decoded for listening: {0}")]
     Decode(String),
+    #[error("a stretch to silence must end after it starts ({start_ms} ms to {end_ms} ms)")]
+    RedactSpanReversed { start_ms: u64, end_ms: u64 },
+    #[error("not a readable WAV file: {0}")]
+    RedactNotWav(String),
+    #[error("this WAV file's encoding cannot be silenced in place: {0}")]
+    RedactUnsupportedWav(String),
+    #[error("the recording could not be decoded to make a silenced copy: {0}")]
+    RedactUndecodable(String),
 }
 
 impl CaptureError {
@@ -77,6 +85,10 @@ impl CaptureError {
             CaptureError::OutputUnsupported { .. } => "capture.output_unsupported",
             CaptureError::OutputFailed(_) => "capture.output_failed",
             CaptureError::Decode(_) => "capture.decode",
+            CaptureError::RedactSpanReversed { .. } => "capture.redact_span_reversed",
+            CaptureError::RedactNotWav(_) => "capture.redact_not_wav",
+            CaptureError::RedactUnsupportedWav(_) => "capture.redact_unsupported_wav",
+            CaptureError::RedactUndecodable(_) => "capture.redact_undecodable",
         }
     }
 
@@ -97,7 +109,14 @@ impl CaptureError {
             | CaptureError::Wav(r)
             | CaptureError::Io(r)
             | CaptureError::OutputFailed(r)
-            | CaptureError::Decode(r) => put("reason", r.clone()),
+            | CaptureError::Decode(r)
+            | CaptureError::RedactNotWav(r)
+            | CaptureError::RedactUnsupportedWav(r)
+            | CaptureError::RedactUndecodable(r) => put("reason", r.clone()),
+            CaptureError::RedactSpanReversed { start_ms, end_ms } => {
+                put("start_ms", start_ms.to_string());
+                put("end_ms", end_ms.to_string());
+            }
             CaptureError::OutputUnsupported { rate, channels } => {
                 put("rate", rate.to_string());
                 put("channels", channels.to_string());
@@ -147,6 +166,10 @@ pub const CAPTURE_ERROR_CODES: &[&str] = &[
     "capture.output_unsupported",
     "capture.output_failed",
     "capture.decode",
+    "capture.redact_span_reversed",
+    "capture.redact_not_wav",
+    "capture.redact_unsupported_wav",
+    "capture.redact_undecodable",
 ];
 
 #[cfg(test)]

@@ -14,6 +14,8 @@
 //! - [`playback`]: byte ranges of a sealed original, decrypted in memory,
 //!   and the merged log of what was heard.
 //! - [`import`]: existing recordings stored byte for byte.
+//! - [`redact`]: silenced copies for redacted derivatives — a PCM WAV with
+//!   only the silenced sample bytes changed, anything else decoded to WAV.
 //! - [`recovery`]: sealing recordings whose writer died.
 //!
 //! Architecture invariant: the original is stored exactly as the source
@@ -33,6 +35,7 @@ pub mod playback;
 pub mod player;
 pub mod recorder;
 pub mod recovery;
+pub mod redact;
 pub mod source;
 pub mod wav;
 

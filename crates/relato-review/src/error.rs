@@ -32,6 +32,9 @@ pub const ERROR_CODES: &[&str] = &[
     "review.vocabulary_code_in_use",
     "review.annotation_unknown_target",
     "review.annotation_segment_classified",
+    "review.redaction_unknown_segment",
+    "review.redaction_bad_span",
+    "review.redaction_empty_find",
 ];
 
 /// Something wrong with a transcript or with a WebVTT file.
@@ -110,6 +113,17 @@ pub enum ReviewError {
     /// The segment already has a prompt type (in another annotation).
     #[error("segment {segment:?} already has a prompt type (annotation {annotation:?}); change that one instead")]
     AnnotationSegmentClassified { segment: String, annotation: String },
+    /// A redaction names a segment that is not in the transcript
+    /// (`request` is the request's 0-based index).
+    #[error("redaction {}: segment {segment:?} is not in the transcript", request + 1)]
+    RedactionUnknownSegment { request: usize, segment: String },
+    /// A redaction's character range is empty, reversed or past the end of
+    /// the segment's text (`length` characters).
+    #[error("redaction {}: characters {start}..{end} are not a non-empty range of segment {segment:?}'s text ({length} characters)", request + 1)]
+    RedactionBadSpan { request: usize, segment: String, start: usize, end: usize, length: usize },
+    /// A phrase or label redaction with nothing to find.
+    #[error("redaction {}: the text to find is empty", request + 1)]
+    RedactionEmptyFind { request: usize },
 }
 
 impl ReviewError {
@@ -140,6 +154,9 @@ impl ReviewError {
             Self::VocabularyCodeInUse { .. } => "review.vocabulary_code_in_use",
             Self::AnnotationUnknownTarget { .. } => "review.annotation_unknown_target",
             Self::AnnotationSegmentClassified { .. } => "review.annotation_segment_classified",
+            Self::RedactionUnknownSegment { .. } => "review.redaction_unknown_segment",
+            Self::RedactionBadSpan { .. } => "review.redaction_bad_span",
+            Self::RedactionEmptyFind { .. } => "review.redaction_empty_find",
         }
     }
 
@@ -173,13 +190,16 @@ impl ReviewError {
             | Self::SegmentOverlapFlagStale { id, .. } => Some(id),
             Self::AnnotationUnknownSegment { segment }
             | Self::AnnotationNotInterviewer { segment }
-            | Self::AnnotationSegmentClassified { segment, .. } => Some(segment),
+            | Self::AnnotationSegmentClassified { segment, .. }
+            | Self::RedactionUnknownSegment { segment, .. }
+            | Self::RedactionBadSpan { segment, .. } => Some(segment),
             _ => None,
         }
     }
 
     /// Named values for the translated message: `line` and `segment` when
-    /// known, and the tier and code of an unknown code.
+    /// known, the tier and code of an unknown code, and for a redaction its
+    /// 1-based number in the list (`request`) and the range it gave.
     pub fn args(&self) -> Vec<(&'static str, String)> {
         let mut args = Vec::new();
         if let Some(line) = self.line() {
@@ -200,6 +220,15 @@ impl ReviewError {
             Self::VocabularyTextRequired { field } => args.push(("field", field.clone())),
             Self::AnnotationUnknownTarget { annotation } | Self::AnnotationSegmentClassified { annotation, .. } => {
                 args.push(("annotation", annotation.clone()))
+            }
+            Self::RedactionUnknownSegment { request, .. } | Self::RedactionEmptyFind { request } => {
+                args.push(("request", (request + 1).to_string()))
+            }
+            Self::RedactionBadSpan { request, start, end, length, .. } => {
+                args.push(("request", (request + 1).to_string()));
+                args.push(("start", start.to_string()));
+                args.push(("end", end.to_string()));
+                args.push(("length", length.to_string()));
             }
             _ => {}
         }
@@ -253,6 +282,9 @@ mod tests {
             ReviewError::VocabularyCodeInUse { code: "vehicle".into() },
             ReviewError::AnnotationUnknownTarget { annotation: "ann-x".into() },
             ReviewError::AnnotationSegmentClassified { segment: "s3".into(), annotation: "ann-y".into() },
+            ReviewError::RedactionUnknownSegment { request: 0, segment: "s9".into() },
+            ReviewError::RedactionBadSpan { request: 2, segment: "s1".into(), start: 4, end: 9, length: 7 },
+            ReviewError::RedactionEmptyFind { request: 1 },
         ];
         let codes: Vec<_> = samples.iter().map(ReviewError::code).collect();
         assert_eq!(codes, ERROR_CODES);
@@ -264,5 +296,16 @@ mod tests {
         assert_eq!(samples[5].args(), [("segment", "a".to_owned())]);
         assert_eq!(samples[5].clone().at_line(3).args(), [("line", "3".to_owned()), ("segment", "a".to_owned())]);
         assert_eq!(samples[11].args(), [("tier", "indicators".to_owned()), ("code", "x".to_owned())]);
+        assert_eq!(
+            samples[25].args(),
+            [
+                ("segment", "s1".to_owned()),
+                ("request", "3".to_owned()),
+                ("start", "4".to_owned()),
+                ("end", "9".to_owned()),
+                ("length", "7".to_owned())
+            ]
+        );
+        assert_eq!(samples[26].to_string(), "redaction 2: the text to find is empty");
     }
 }

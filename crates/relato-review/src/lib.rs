@@ -9,6 +9,9 @@
 //!   (Spanish and English) that proposes, never applies;
 //! * [`quality`] — the interview-quality panel's figures, each with the
 //!   segments it counts;
+//! * [`redact`] — redacted copies of a transcript: spans, whole-word
+//!   phrases and speaker labels replaced, with a record of where and why
+//!   (never what);
 //! * [`search`] — accent- and case-insensitive search returning ranges of
 //!   the original text;
 //! * [`vocabulary`] — the tiers' controlled vocabularies (indicators seeded
@@ -28,6 +31,7 @@ pub mod error;
 mod fold;
 pub mod prompt_type;
 pub mod quality;
+pub mod redact;
 pub mod search;
 #[cfg(feature = "vault")]
 pub mod stored;
@@ -39,6 +43,7 @@ pub use annotation::{Annotation, Tier};
 pub use error::{ReviewError, ERROR_CODES};
 pub use prompt_type::{suggest, suggest_after, suggest_transcript, Lang, PromptType, SegmentSuggestion, Suggestion};
 pub use quality::{report, Phase, QualityReport};
+pub use redact::{redact, AppliedTextRedaction, RedactedField, Redacted, TextRedaction};
 pub use search::{search, Match, MatchTarget};
 pub use transcript::{Segment, Speaker, Transcript};
 pub use vtt::parse_vtt;
