@@ -13,7 +13,7 @@ BUILD_PACKAGES=(build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev
 # x11-utils (xwininfo: the e2e window-title check), python3 (the e2e reads a vault
 # id with its sqlite3 module), sqlite3 (tests/cli hand-edit vault files).
 TEST_PACKAGES=(xvfb webkit2gtk-driver pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox
-  imagemagick minisign openssl poppler-utils dbus x11-utils python3 sqlite3)
+  imagemagick minisign age openssl poppler-utils dbus x11-utils python3 sqlite3)
 
 say() { printf '\n==> %s\n' "$*"; }
 warn() { printf 'warning: %s\n' "$*" >&2; }

@@ -3,12 +3,14 @@
 # commands LEEME-VERIFICAR.txt gives: sha256sum -c, minisign -Vm, openssl
 # pkeyutl -verify -rawin, and the custody chain recomputed in the shell.
 # Then `relato verify` agrees, and fails on a changed byte naming the file.
+# The annex PDF carries the hashes as text; a bundle encrypted with age
+# opens with the real `age -d` and verifies inside.
 #
 # Usage: RELATO_BIN=target/debug/relato tests/cli/evidence.sh
 set -euo pipefail
 
 relato=$(realpath "${RELATO_BIN:?set RELATO_BIN to the relato binary}")
-for tool in minisign openssl sha256sum sox; do
+for tool in minisign openssl sha256sum sox age age-keygen pdftotext; do
   command -v "$tool" >/dev/null || { echo "evidence.sh: needs $tool (scripts/test installs it)" >&2; exit 2; }
 done
 work=$(mktemp -d)
@@ -57,6 +59,12 @@ lines=$(wc -l <custody/custody.jsonl)
 echo "$result" | grep -q "head $(tail -n1 custody/custody.jsonl | tr -d '\n' | sha256sum | cut -d' ' -f1)" || fail "chain head"
 grep -q "^$lines " custody/custody.head || fail "custody.head"
 
+step "the annex carries the originals' and the manifest's SHA-256 as text"
+annex=$(pdftotext -layout acta/anexo-cadena-custodia.pdf -)
+echo "$annex" | grep -q "$(sha256sum evidence/EV-001.wav | cut -d' ' -f1)" || fail "the annex lacks the original's hash"
+echo "$annex" | grep -q "$(sha256sum manifest.json | cut -d' ' -f1)" || fail "the annex lacks the manifest's hash"
+echo "$annex" | grep -q "EXP-2026-031" || fail "the annex lacks the case reference"
+
 step "relato verify agrees, and names a changed file"
 cd "$work"
 "$relato" verify bundle >/dev/null || fail "relato verify on the bundle"
@@ -76,4 +84,25 @@ echo "$said" | grep -q "$zip_sha" || fail "the zip's SHA-256 is not printed: $sa
 "$relato" verify "$work/EXP-2026-031.zip" >/dev/null || fail "relato verify on the zip"
 python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$work/EXP-2026-031.zip" "$work/unzipped"
 (cd "$work/unzipped/EXP-2026-031" && sha256sum --quiet -c SHA256SUMS) || fail "sha256sum inside the zip"
+
+step "--age-recipient: decrypted by the real age, the zip inside checks out; relato verify opens it with the key"
+age-keygen -o "$work/expert.key" 2>/dev/null
+recipient=$(age-keygen -y "$work/expert.key")
+said=$("$relato" export --session "$session_id" --out "$work/EXP-2026-031.zip.age" --age-recipient "$recipient")
+age_sha=$(sha256sum "$work/EXP-2026-031.zip.age" | cut -d' ' -f1)
+echo "$said" | grep -q "$age_sha" || fail "the encrypted file's SHA-256 is not printed: $said"
+ls "$work" | grep -q '\.partial$' && fail "a partial output was left behind"
+age -d -i "$work/expert.key" -o "$work/decrypted.zip" "$work/EXP-2026-031.zip.age" || fail "age -d"
+python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$work/decrypted.zip" "$work/decrypted"
+(cd "$work/decrypted/EXP-2026-031" && sha256sum --quiet -c SHA256SUMS) || fail "sha256sum inside the decrypted zip"
+"$relato" verify "$work/EXP-2026-031.zip.age" --age-identity "$work/expert.key" >/dev/null || fail "relato verify with the key"
+set +e
+said=$("$relato" verify "$work/EXP-2026-031.zip.age" 2>&1); status=$?
+set -e
+[ $status -ne 0 ] && echo "$said" | grep -qi "age" || fail "verify without the key should say it needs one: $status $said"
+
+step "--age-passphrase-file: the real age opens it with the passphrase"
+printf 'una frase para la fiscalía\n' >"$work/bundle.pass"
+"$relato" export --session "$session_id" --out "$work/pass.zip.age" --age-passphrase-file "$work/bundle.pass" >/dev/null
+"$relato" verify "$work/pass.zip.age" --age-passphrase-file "$work/bundle.pass" >/dev/null || fail "relato verify with the passphrase"
 echo "evidence.sh: ok"

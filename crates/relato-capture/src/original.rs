@@ -118,8 +118,6 @@ pub fn export(vault: &Vault, recording: &Recording, out: &Path, purpose: Option<
 /// what it writes: if that differs from `HASH_RECORDED` (the stream
 /// changed since the check) the file is removed. Logs `AUDIO_EXPORTED`.
 pub fn write_checked(vault: &Vault, recording: &Recording, checked: &Checked, out: &Path, purpose: Option<&str>) -> Result<Exported, CaptureError> {
-    let end = recording.end.as_ref().ok_or(CaptureError::NotSealed)?;
-    let (header, data_len) = (&checked.header, checked.data_len);
     let io = |e: std::io::Error| CaptureError::Io(format!("{}: {e}", out.display()));
     let file = std::fs::OpenOptions::new().write(true).create_new(true).open(out).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
@@ -129,6 +127,32 @@ pub fn write_checked(vault: &Vault, recording: &Recording, checked: &Checked, ou
         }
     })?;
     let mut w = std::io::BufWriter::new(file);
+    let copied = copy_checked(vault, recording, checked, &mut w).and_then(|copied| {
+        let file = w.into_inner().map_err(|e| io(e.into_error()))?;
+        file.sync_all().map_err(io)?;
+        Ok(copied)
+    });
+    let (bytes, sha256) = match copied {
+        Ok(c) => c,
+        Err(e) => {
+            // Half an original, or one that no longer matches: keep nothing.
+            let _ = std::fs::remove_file(out);
+            return Err(e);
+        }
+    };
+    vault.log_audio_export(&recording.id, &sha256, bytes, purpose)?;
+    Ok(Exported { path: out.display().to_string(), bytes, sha256 })
+}
+
+/// Streams an original already [`check`]ed into `w`, hashing what it
+/// writes, and returns its size and SHA-256. If that differs from
+/// `HASH_RECORDED` (the stream changed since the check) it fails with
+/// [`CaptureError::Integrity`]: what was written must then be discarded.
+/// Logs nothing; the caller says what the copy was for.
+pub fn copy_checked(vault: &Vault, recording: &Recording, checked: &Checked, w: &mut dyn Write) -> Result<(u64, String), CaptureError> {
+    let end = recording.end.as_ref().ok_or(CaptureError::NotSealed)?;
+    let (header, data_len) = (&checked.header, checked.data_len);
+    let io = |e: std::io::Error| CaptureError::Io(e.to_string());
     w.write_all(header).map_err(io)?;
     let mut written = Sha256::new();
     written.update(header);
@@ -139,15 +163,9 @@ pub fn write_checked(vault: &Vault, recording: &Recording, checked: &Checked, ou
         remaining -= take as u64;
         w.write_all(&chunk[..take]).map_err(|e| relato_vault::VaultError::Storage(e.to_string()))
     })?;
-    let file = w.into_inner().map_err(|e| io(e.into_error()))?;
-    file.sync_all().map_err(io)?;
     let sha256 = hex::encode(written.finalize());
     if sha256 != end.sha256_original {
-        // The stream changed between the check and the copy: keep nothing.
-        let _ = std::fs::remove_file(out);
         return Err(CaptureError::Integrity { expected: end.sha256_original.clone(), found: sha256 });
     }
-    let bytes = header.len() as u64 + data_len;
-    vault.log_audio_export(&recording.id, &sha256, bytes, purpose)?;
-    Ok(Exported { path: out.display().to_string(), bytes, sha256 })
+    Ok((header.len() as u64 + data_len, sha256))
 }

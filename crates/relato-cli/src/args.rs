@@ -129,11 +129,29 @@ pub enum Command {
         /// Write one zip file at --out (and print its SHA-256 for the paper form)
         #[arg(long)]
         zip: bool,
+        /// Encrypt the zip with age to this recipient key (age1…; repeat for several)
+        #[arg(long = "age-recipient", value_name = "KEY", conflicts_with_all = ["age_passphrase", "age_passphrase_file"])]
+        age_recipients: Vec<String>,
+        /// Encrypt the zip with age to a passphrase, asked twice on the terminal
+        #[arg(long, conflicts_with = "age_passphrase_file")]
+        age_passphrase: bool,
+        /// Encrypt the zip with age to the passphrase on this file's first line
+        #[arg(long, value_name = "FILE")]
+        age_passphrase_file: Option<PathBuf>,
     },
     /// Check an evidence bundle: file hashes, signatures, certificates, the custody chain, the originals
     Verify {
-        /// The bundle folder, or its zip
+        /// The bundle folder, its zip, or its age-encrypted zip
         path: PathBuf,
+        /// An age identity file (AGE-SECRET-KEY-1…) that opens an encrypted bundle
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["age_passphrase", "age_passphrase_file"])]
+        age_identity: Option<PathBuf>,
+        /// Open an encrypted bundle with a passphrase, asked on the terminal
+        #[arg(long, conflicts_with = "age_passphrase_file")]
+        age_passphrase: bool,
+        /// Open an encrypted bundle with the passphrase on this file's first line
+        #[arg(long, value_name = "FILE")]
+        age_passphrase_file: Option<PathBuf>,
     },
     /// Record a session from an input device (stops after --seconds or on Ctrl-C, sealing properly)
     Record {

@@ -20,6 +20,10 @@ pub const EVIDENCE_ERROR_CODES: &[&str] = &[
     "evidence.chain_broken",
     "evidence.head_mismatch",
     "evidence.original_mismatch",
+    "evidence.age_recipient",
+    "evidence.age_key_needed",
+    "evidence.age_decrypt",
+    "evidence.annex",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +61,14 @@ pub enum EvidenceError {
     HeadMismatch,
     #[error("{item}: the original's SHA-256 is not the one its custody log recorded")]
     OriginalMismatch { item: String },
+    #[error("{recipient:?} is not an age recipient: {reason}")]
+    AgeRecipient { recipient: String, reason: String },
+    #[error("{path} is encrypted with age: give the key or the passphrase to open it")]
+    AgeKeyNeeded { path: String },
+    #[error("the encrypted bundle could not be opened: {reason}")]
+    AgeDecrypt { reason: String },
+    #[error("the custody annex could not be typeset: {reason}")]
+    Annex { reason: String },
 }
 
 impl From<relato_capture::CaptureError> for EvidenceError {
@@ -97,6 +109,10 @@ impl EvidenceError {
             EvidenceError::ChainBroken { .. } => "evidence.chain_broken",
             EvidenceError::HeadMismatch => "evidence.head_mismatch",
             EvidenceError::OriginalMismatch { .. } => "evidence.original_mismatch",
+            EvidenceError::AgeRecipient { .. } => "evidence.age_recipient",
+            EvidenceError::AgeKeyNeeded { .. } => "evidence.age_key_needed",
+            EvidenceError::AgeDecrypt { .. } => "evidence.age_decrypt",
+            EvidenceError::Annex { .. } => "evidence.annex",
         }
     }
 
@@ -131,6 +147,12 @@ impl EvidenceError {
                 put("reason", reason);
             }
             EvidenceError::OriginalMismatch { item } => put("item", item),
+            EvidenceError::AgeRecipient { recipient, reason } => {
+                put("recipient", recipient);
+                put("reason", reason);
+            }
+            EvidenceError::AgeKeyNeeded { path } => put("path", path),
+            EvidenceError::AgeDecrypt { reason } | EvidenceError::Annex { reason } => put("reason", reason),
             EvidenceError::NoOriginals | EvidenceError::SeveralCases | EvidenceError::HeadMismatch => {}
         }
         m

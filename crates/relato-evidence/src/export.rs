@@ -4,16 +4,20 @@
 //! 1. every original is read through and checked against `HASH_RECORDED`
 //!    *before anything is written*; a mismatch logs `INTEGRITY_FAILED` and
 //!    stops the export;
-//! 2. the bundle is written into a sibling folder `<out>.partial`, each
-//!    file created new (never over an existing one), the originals copied
-//!    by `relato_capture::original::write_checked`, which hashes what it
-//!    writes (and removes the file if that no longer matches);
-//! 3. the manifest, `SHA256SUMS` and their signatures come last, over what
-//!    is on disk;
-//! 4. the folder is renamed into place and `EXPORT_CREATED` is logged with
-//!    the manifest's SHA-256. A failure on the way removes the partial
-//!    folder, so no half bundle is left looking like a whole one.
+//! 2. the bundle is written into `<out>.partial` (a folder, a zip, or an
+//!    age-encrypted zip, through a [`Sink`]), each file hashed as it is
+//!    written; the originals are copied by
+//!    `relato_capture::original::copy_checked`, which fails if what it
+//!    wrote no longer matches;
+//! 3. the manifest and its signatures come after everything it lists; the
+//!    annex (`acta/`) after the manifest, since it prints the manifest's
+//!    hash; `SHA256SUMS` and its signature last, over all of it;
+//! 4. `<out>.partial` is renamed into place and `EXPORT_CREATED` is logged
+//!    with the manifest's SHA-256 (and the zip's, and the encrypted
+//!    file's). A failure on the way removes the partial output, so no half
+//!    bundle is left looking like a whole one.
 
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use relato_review::stored;
@@ -24,7 +28,9 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{io, EvidenceError};
 use crate::manifest::{self, CaseRef, CustodyRef, FileRef, Item, KeyRef, Manifest, SessionRef, Signer};
-use crate::{formats, instructions, keys, minisign};
+use crate::sink::{self, FolderSink, Hashing, Sink, ZipSink};
+use crate::{annex, encryption, formats, instructions, keys, minisign};
+pub use crate::encryption::AgeRecipients;
 
 /// What to export.
 #[derive(Debug, Clone)]
@@ -35,9 +41,29 @@ pub struct ExportRequest<'a> {
     pub out: &'a Path,
     pub purpose: Option<&'a str>,
     pub recipient: Option<&'a str>,
-    /// Write one zip file at `out` instead of a folder (the folder is
-    /// assembled beside it and removed).
-    pub zip: bool,
+    /// A folder, one zip, or one zip encrypted with age.
+    pub packaging: Packaging,
+}
+
+/// How a bundle is packaged.
+#[derive(Clone)]
+pub enum Packaging {
+    Folder,
+    /// One zip file, its SHA-256 printed and logged for the paper form.
+    Zip,
+    /// One zip, encrypted with age as it is written.
+    Age(AgeRecipients),
+}
+
+impl std::fmt::Debug for Packaging {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Packaging::Folder => "Folder",
+            Packaging::Zip => "Zip",
+            Packaging::Age(AgeRecipients::Keys(_)) => "Age(keys)",
+            Packaging::Age(AgeRecipients::Passphrase(_)) => "Age(passphrase)",
+        })
+    }
 }
 
 /// A written bundle.
@@ -46,8 +72,11 @@ pub struct Exported {
     pub path: PathBuf,
     pub manifest_sha256: String,
     pub manifest: Manifest,
-    /// The zip's SHA-256, to be written on the paper form, when zipped.
+    /// The zip's SHA-256, when zipped (inside the encryption, if any).
     pub zip_sha256: Option<String>,
+    /// The encrypted file's SHA-256, when encrypted with age: what is
+    /// handed over, to be written on the paper form.
+    pub age_sha256: Option<String>,
 }
 
 /// Writes a bundle; see the module docs for the order of things.
@@ -90,71 +119,117 @@ pub fn export(v: &Vault, req: &ExportRequest<'_>) -> Result<Exported, EvidenceEr
         }
     }
 
-    // 2. Into a partial folder beside the destination.
+    // 2. Into a partial output beside the destination.
     if req.out.exists() {
         return Err(EvidenceError::OutputExists { path: req.out.display().to_string() });
     }
     let partial = PathBuf::from(format!("{}.partial", req.out.display()));
-    std::fs::create_dir(&partial).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            EvidenceError::OutputExists { path: partial.display().to_string() }
-        } else {
-            io(&partial)(e)
-        }
-    })?;
-    let result = write_bundle(v, req, &partial, &case, &sessions, &originals, &checked);
-    let (manifest, manifest_sha256) = match result {
-        Ok(done) => done,
+    let parts = Parts { case: &case, sessions: &sessions, originals: &originals, checked: &checked };
+    let written = write_packaged(v, req, &partial, &parts);
+    let written = match written.and_then(|w| std::fs::rename(&partial, req.out).map_err(io(req.out)).map(|_| w)) {
+        Ok(w) => w,
         Err(e) => {
-            let _ = std::fs::remove_dir_all(&partial);
+            // Half a bundle is no bundle (and a folder of plaintext originals).
+            let _ = if partial.is_dir() { std::fs::remove_dir_all(&partial) } else { std::fs::remove_file(&partial) };
             return Err(e);
         }
     };
-    let zip_sha256 = if req.zip {
-        let name = req.out.file_stem().map_or_else(|| "bundle".into(), |s| s.to_string_lossy().into_owned());
-        let zipped = crate::source::zip_folder(&partial, &name, req.out);
-        // The folder held plaintext originals: it goes, zipped or not.
-        let _ = std::fs::remove_dir_all(&partial);
-        if zipped.is_err() {
-            let _ = std::fs::remove_file(req.out);
-        }
-        Some(zipped?)
-    } else {
-        if let Err(e) = std::fs::rename(&partial, req.out) {
-            let _ = std::fs::remove_dir_all(&partial);
-            return Err(io(req.out)(e));
-        }
-        None
-    };
-    let logged: Vec<(String, String)> = manifest.items.iter().map(|i| (i.recording_id.clone(), i.sha256.clone())).collect();
-    v.log_export(&case.id, &manifest_sha256, zip_sha256.as_deref(), &logged, req.purpose, req.recipient)?;
-    Ok(Exported { path: req.out.to_path_buf(), manifest_sha256, manifest, zip_sha256 })
+    let logged: Vec<(String, String)> = written.manifest.items.iter().map(|i| (i.recording_id.clone(), i.sha256.clone())).collect();
+    v.log_export(
+        &case.id,
+        &relato_vault::ExportLogged {
+            manifest_sha256: &written.manifest_sha256,
+            zip_sha256: written.zip_sha256.as_deref(),
+            age_sha256: written.age_sha256.as_deref(),
+            originals: &logged,
+            purpose: req.purpose,
+            recipient: req.recipient,
+        },
+    )?;
+    Ok(Exported { path: req.out.to_path_buf(), ..written })
 }
 
-fn write_bundle(
-    v: &Vault,
-    req: &ExportRequest<'_>,
-    dir: &Path,
-    case: &relato_vault::Case,
-    sessions: &[relato_vault::Session],
-    originals: &[(usize, Recording)],
-    checked: &[relato_capture::original::Checked],
-) -> Result<(Manifest, String), EvidenceError> {
-    let w = Writer { dir };
+/// What goes into a bundle, gathered and checked.
+struct Parts<'a> {
+    case: &'a relato_vault::Case,
+    sessions: &'a [relato_vault::Session],
+    originals: &'a [(usize, Recording)],
+    checked: &'a [relato_capture::original::Checked],
+}
+
+/// Writes the bundle at `partial` as the request packages it.
+fn write_packaged(v: &Vault, req: &ExportRequest<'_>, partial: &Path, parts: &Parts<'_>) -> Result<Exported, EvidenceError> {
+    let top = req.out.file_name().map_or_else(|| "bundle".to_owned(), |n| n.to_string_lossy().into_owned());
+    // A zip's top folder is the bundle's name without `.zip` / `.age`.
+    let top = top.trim_end_matches(".age").trim_end_matches(".zip").to_owned();
+    let exported = |(manifest, manifest_sha256): (Manifest, String), zip_sha256, age_sha256| Exported {
+        path: partial.to_path_buf(),
+        manifest_sha256,
+        manifest,
+        zip_sha256,
+        age_sha256,
+    };
+    match &req.packaging {
+        Packaging::Folder => {
+            std::fs::create_dir(partial).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    EvidenceError::OutputExists { path: partial.display().to_string() }
+                } else {
+                    io(partial)(e)
+                }
+            })?;
+            let done = write_bundle(v, req, &mut FolderSink { dir: partial.to_path_buf() }, parts)?;
+            Ok(exported(done, None, None))
+        }
+        Packaging::Zip => {
+            let file = sink::create_new(partial)?;
+            let mut zip = ZipSink::new(Hashing::new(BufWriter::new(file)), &top, partial);
+            let done = write_bundle(v, req, &mut zip, parts)?;
+            let (w, _, zip_sha256) = zip.finish()?.finish();
+            finish_file(w, partial)?;
+            Ok(exported(done, Some(zip_sha256), None))
+        }
+        Packaging::Age(recipients) => {
+            let file = sink::create_new(partial)?;
+            let encrypted = Hashing::new(BufWriter::new(file));
+            let encryptor = encryption::encrypt(recipients, encrypted).map_err(|e| match e {
+                EvidenceError::Io { reason, .. } => EvidenceError::Io { path: partial.display().to_string(), reason },
+                other => other,
+            })?;
+            let mut zip = ZipSink::new(Hashing::new(encryptor), &top, partial);
+            let done = write_bundle(v, req, &mut zip, parts)?;
+            let (encryptor, _, zip_sha256) = zip.finish()?.finish();
+            let (w, _, age_sha256) = encryptor.finish().map_err(io(partial))?.finish();
+            finish_file(w, partial)?;
+            Ok(exported(done, Some(zip_sha256), Some(age_sha256)))
+        }
+    }
+}
+
+fn finish_file(w: BufWriter<std::fs::File>, path: &Path) -> Result<(), EvidenceError> {
+    let file = w.into_inner().map_err(|e| io(path)(e.into_error()))?;
+    file.sync_all().map_err(io(path))
+}
+
+fn write_bundle(v: &Vault, req: &ExportRequest<'_>, sink: &mut dyn Sink, parts: &Parts<'_>) -> Result<(Manifest, String), EvidenceError> {
+    let Parts { case, sessions, originals, checked } = *parts;
+    let mut w = Out { sink, files: Vec::new() };
     let created_at = relato_vault::utc_now();
     let label = |k: usize| format!("S{:02}", k + 1);
     let names = v.user_names();
 
     // The originals and their metadata.
     let mut items = Vec::new();
+    let mut metas = Vec::new();
     for (n, ((k, r), checked)) in originals.iter().zip(checked).enumerate() {
         let id = format!("EV-{:03}", n + 1);
         let file = format!("evidence/{id}.{}", extension(r));
-        w.dir_for(&file)?;
-        // Checked above; written and hashed once more as it is written.
-        let exported = relato_capture::original::write_checked(v, r, checked, &dir.join(&file), Some("evidence bundle"))?;
+        // Checked above; hashed once more as it is written.
+        let exported = w.put(&file, &mut |out| Ok(relato_capture::original::copy_checked(v, r, checked, out).map(|_| ())?))?;
         let end = r.end.as_ref().expect("only sealed recordings are exported");
-        w.json(&format!("evidence/{id}.meta.json"), &meta(v, r, &id, &label(*k), &exported.sha256)?)?;
+        let meta = meta(v, r, &id, &label(*k), &exported.sha256)?;
+        w.json(&format!("evidence/{id}.meta.json"), &meta)?;
+        metas.push(meta);
         items.push(Item {
             id,
             recording_id: r.id.clone(),
@@ -230,9 +305,9 @@ fn write_bundle(
 
     // Keys: the organisation's, and every certified signer's.
     let (org, org_id) = v.organisation_key();
-    keys::write_public(&w, "organisation", &org, "relato organisation key")?;
+    keys::write_public(&mut w, "organisation", &org, "relato organisation key")?;
     for signer in v.signer_keys()? {
-        keys::write_public(&w, &signer.key_id, &signer.public, "relato signer key")?;
+        keys::write_public(&mut w, &signer.key_id, &signer.public, "relato signer key")?;
         w.json(&format!("keys/{}.cert.json", signer.key_id), &json!({"line": signer.certificate.line, "sig": signer.certificate.sig}))?;
     }
 
@@ -277,25 +352,27 @@ fn write_bundle(
     };
     w.text("LEEME-VERIFICAR.txt", &instructions::leeme(&manifest_without_files))?;
     w.text("VERIFY.txt", &instructions::verify(&manifest_without_files))?;
-    let files = list_files(dir)?;
+    let mut files = w.files.clone();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = Manifest { files, ..manifest_without_files };
     let mut manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("manifests serialise");
     manifest_bytes.push(b'\n');
+    let manifest_sha256 = hex::encode(Sha256::digest(&manifest_bytes));
     w.bytes(manifest::MANIFEST, &manifest_bytes)?;
     w.text(manifest::MANIFEST_MINISIG, &minisign::signature_file(&my_public, &manifest_bytes, "relato manifest", sign))?;
     w.bytes(manifest::MANIFEST_SIG, &v.sign_as_me(&manifest_bytes))?;
-    // SHA256SUMS covers the files listed in the manifest and the manifest
-    // with its signatures: only those three are hashed again.
-    let mut summed = manifest.files.clone();
-    for name in [manifest::MANIFEST, manifest::MANIFEST_MINISIG, manifest::MANIFEST_SIG] {
-        let (bytes, sha256) = hash_file(&dir.join(name))?;
-        summed.push(FileRef { path: name.to_owned(), bytes, sha256 });
-    }
+    // The annex prints the manifest's hash, so it comes after it and is
+    // covered by SHA256SUMS (signed) rather than by the manifest.
+    let recordings: Vec<&Recording> = originals.iter().map(|(_, r)| r).collect();
+    let annex = annex::render(v, req, &manifest, &manifest_sha256, &recordings, &metas)?;
+    w.bytes(annex::PATH, &annex)?;
+    // SHA256SUMS: every file written so far, as written.
+    let mut summed = w.files.clone();
     summed.sort_by(|a, b| a.path.cmp(&b.path));
     let sums: String = summed.iter().map(|f| format!("{}  {}\n", f.sha256, f.path)).collect();
     w.text(manifest::SUMS, &sums)?;
     w.text(manifest::SUMS_MINISIG, &minisign::signature_file(&my_public, sums.as_bytes(), "relato SHA256SUMS", sign))?;
-    Ok((manifest, hex::encode(Sha256::digest(&manifest_bytes))))
+    Ok((manifest, manifest_sha256))
 }
 
 /// The file extension of an original as exported: `wav` for a capture,
@@ -356,26 +433,6 @@ fn meta(v: &Vault, r: &Recording, id: &str, session: &str, sha256: &str) -> Resu
     }))
 }
 
-/// Every file under `dir`, sorted, with its size and SHA-256, except the
-/// manifest, the checksums and their signatures.
-pub(crate) fn list_files(dir: &Path) -> Result<Vec<FileRef>, EvidenceError> {
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out)?;
-    out.retain(|f| ![manifest::SUMS, manifest::SUMS_MINISIG].contains(&f.path.as_str()));
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
-}
-
-fn walk(root: &Path, dir: &Path, out: &mut Vec<FileRef>) -> Result<(), EvidenceError> {
-    let mut paths = Vec::new();
-    paths_under(root, dir, &mut paths)?;
-    for rel in paths {
-        let (bytes, sha256) = hash_file(&root.join(&rel))?;
-        out.push(FileRef { path: rel, bytes, sha256 });
-    }
-    Ok(())
-}
-
 /// Every file under `dir`, as `/`-separated paths relative to `root`.
 pub(crate) fn paths_under(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), EvidenceError> {
     for entry in std::fs::read_dir(dir).map_err(io(dir))? {
@@ -392,49 +449,36 @@ pub(crate) fn paths_under(root: &Path, dir: &Path, out: &mut Vec<String>) -> Res
 
 /// Size and SHA-256 of a file, read in blocks.
 pub(crate) fn hash_file(path: &Path) -> Result<(u64, String), EvidenceError> {
-    use std::io::Read;
     let mut f = std::fs::File::open(path).map_err(io(path))?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut n = 0u64;
-    loop {
-        let k = f.read(&mut buf).map_err(io(path))?;
-        if k == 0 {
-            break;
-        }
-        h.update(&buf[..k]);
-        n += k as u64;
-    }
-    Ok((n, hex::encode(h.finalize())))
+    let mut h = Hashing::new(std::io::sink());
+    std::io::copy(&mut f, &mut h).map_err(io(path))?;
+    let (_, bytes, sha256) = h.finish();
+    Ok((bytes, sha256))
 }
 
-/// Writes new files under the bundle folder.
-pub(crate) struct Writer<'a> {
-    pub(crate) dir: &'a Path,
+/// The bundle being written, and what went into it so far.
+pub(crate) struct Out<'a> {
+    sink: &'a mut dyn Sink,
+    files: Vec<FileRef>,
 }
 
-impl Writer<'_> {
-    pub(crate) fn dir_for(&self, rel: &str) -> Result<(), EvidenceError> {
-        if let Some(parent) = self.dir.join(rel).parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        Ok(())
+impl Out<'_> {
+    pub(crate) fn put(&mut self, rel: &str, fill: crate::sink::Fill<'_>) -> Result<FileRef, EvidenceError> {
+        let written = self.sink.put(rel, fill)?;
+        self.files.push(written.clone());
+        Ok(written)
     }
 
-    pub(crate) fn bytes(&self, rel: &str, bytes: &[u8]) -> Result<(), EvidenceError> {
-        use std::io::Write;
-        self.dir_for(rel)?;
-        let path = self.dir.join(rel);
-        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(io(&path))?;
-        f.write_all(bytes).map_err(io(&path))?;
-        f.sync_all().map_err(io(&path))
+    pub(crate) fn bytes(&mut self, rel: &str, bytes: &[u8]) -> Result<(), EvidenceError> {
+        self.put(rel, &mut |out| out.write_all(bytes).map_err(|e| EvidenceError::Io { path: rel.to_owned(), reason: e.to_string() }))
+            .map(|_| ())
     }
 
-    pub(crate) fn text(&self, rel: &str, text: &str) -> Result<(), EvidenceError> {
+    pub(crate) fn text(&mut self, rel: &str, text: &str) -> Result<(), EvidenceError> {
         self.bytes(rel, text.as_bytes())
     }
 
-    pub(crate) fn json(&self, rel: &str, value: &serde_json::Value) -> Result<(), EvidenceError> {
+    pub(crate) fn json(&mut self, rel: &str, value: &serde_json::Value) -> Result<(), EvidenceError> {
         let mut bytes = serde_json::to_vec_pretty(value).expect("JSON values serialise");
         bytes.push(b'\n');
         self.bytes(rel, &bytes)

@@ -6,11 +6,11 @@ use ed25519_dalek::pkcs8::EncodePublicKey as _;
 use ed25519_dalek::VerifyingKey;
 
 use crate::error::EvidenceError;
-use crate::export::Writer;
+use crate::export::Out;
 use crate::minisign;
 
 /// Writes `keys/<name>.pub` and `keys/<name>.pem`.
-pub(crate) fn write_public(w: &Writer<'_>, name: &str, key: &VerifyingKey, comment: &str) -> Result<(), EvidenceError> {
+pub(crate) fn write_public(w: &mut Out<'_>, name: &str, key: &VerifyingKey, comment: &str) -> Result<(), EvidenceError> {
     w.text(&format!("keys/{name}.pub"), &minisign::public_key_file(key, comment))?;
     w.text(&format!("keys/{name}.pem"), &pem(key))
 }

@@ -19,7 +19,12 @@
 //! custody/custody.jsonl.sig         one base64 Ed25519 signature per line
 //! custody/custody.head(.minisig)    "<lines> <sha256 of last line>"
 //! keys/                             organisation and signer keys (.pub, .pem), certificates
+//! acta/anexo-cadena-custodia.pdf    the printable annex (Spanish), in SHA256SUMS, not in the manifest
 //! ```
+//!
+//! Packaged as a folder, one zip (`--zip`), or one zip encrypted with age
+//! (`--age-recipient`, `--age-passphrase`), streamed: an encrypted bundle
+//! never exists in plaintext on disk.
 //!
 //! Chain rule: line *n*'s `prev` is the SHA-256 of line *n−1*'s bytes; the
 //! first line's is 64 zeros. Names are ASCII and carry no personal data
@@ -28,9 +33,14 @@
 //! Modules: [`export`] writes a bundle, [`verify`] checks one, [`manifest`]
 //! is its index, [`minisign`] writes and reads minisign's formats from the
 //! vault's signatures, [`formats`] renders transcripts and annotations
-//! (TXT, WebVTT, ELAN, Audacity labels), `instructions` the two text files.
+//! (TXT, WebVTT, ELAN, Audacity labels), `instructions` the two text files,
+//! [`annex`] the PDF annex (typeset by `relato-annex`), `sink` writes a
+//! folder or a zip stream, `encryption` wraps it in age, `source` reads
+//! any of them back.
 #![forbid(unsafe_code)]
 
+pub mod annex;
+mod encryption;
 pub mod error;
 pub mod export;
 pub mod formats;
@@ -38,11 +48,13 @@ mod instructions;
 mod keys;
 pub mod manifest;
 pub mod minisign;
+mod sink;
 mod source;
 pub mod verify;
 
 pub use error::{EvidenceError, EVIDENCE_ERROR_CODES};
-pub use export::{export, ExportRequest, Exported};
+pub use encryption::{AgeKey, AgeRecipients};
+pub use export::{export, ExportRequest, Exported, Packaging};
 pub use keys::pem;
 pub use manifest::Manifest;
 pub use verify::{verify, Verified};

@@ -1,32 +1,50 @@
-//! Where a bundle is read from: a folder, or a zip read in place — its
-//! entries are hashed and read from the archive, never extracted to disk.
-//! A zip made by `relato export --zip` holds one top folder (the bundle's
-//! name); its paths are read relative to it.
+//! Where a bundle is read from: a folder, a zip, or a zip encrypted with
+//! age, read in place — entries are hashed and read from the archive
+//! (through age's seekable decryptor), never extracted to disk. A zip
+//! made by `relato export` holds one top folder (the bundle's name); its
+//! paths are read relative to it.
 
 use std::cell::RefCell;
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::encryption::{self, AgeKey};
 use crate::error::{io, EvidenceError};
 use crate::export::{hash_file, paths_under};
 
+/// What a zip is read from: the file, or its decryption.
+pub(crate) trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
 pub(crate) enum Source {
     Dir(PathBuf),
-    Zip { archive: RefCell<zip::ZipArchive<File>>, prefix: String, paths: Vec<String> },
+    Zip { archive: RefCell<zip::ZipArchive<Box<dyn ReadSeek>>>, prefix: String, paths: Vec<String> },
 }
 
 impl Source {
-    pub(crate) fn open(path: &Path) -> Result<Source, EvidenceError> {
+    /// Opens a folder, a zip, or an age file (with `key`).
+    pub(crate) fn open(path: &Path, key: Option<&AgeKey>) -> Result<Source, EvidenceError> {
         if path.is_dir() {
             return Ok(Source::Dir(path.to_path_buf()));
         }
         let not_a_bundle = |reason: String| EvidenceError::NotABundle { path: path.display().to_string(), reason };
-        let file = File::open(path).map_err(io(path))?;
-        let archive = zip::ZipArchive::new(file).map_err(|e| not_a_bundle(format!("neither a folder nor a zip ({e})")))?;
-        let names: Vec<String> = archive.file_names().filter(|n| !n.ends_with('/')).map(str::to_owned).collect();
+        let reader: Box<dyn ReadSeek> = if encryption::is_age(path) {
+            Box::new(encryption::decrypt(path, key)?)
+        } else {
+            Box::new(BufReader::new(File::open(path).map_err(io(path))?))
+        };
+        let archive = zip::ZipArchive::new(reader).map_err(|e| not_a_bundle(format!("neither a folder nor a zip ({e})")))?;
+        let names: Vec<String> = archive
+            .file_names()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| not_a_bundle(format!("unreadable zip entry name ({e})")))?
+            .into_iter()
+            .filter(|n| !n.ends_with('/'))
+            .map(|n| n.into_owned())
+            .collect();
         // One top folder, as `relato export --zip` writes; else the root.
         let top = names.first().and_then(|n| n.split_once('/')).map(|(t, _)| format!("{t}/"));
         let prefix = top.filter(|t| names.iter().all(|n| n.starts_with(t.as_str()))).unwrap_or_default();
@@ -100,44 +118,4 @@ impl Source {
             }
         }
     }
-}
-
-/// Zips the bundle folder `dir` into `out` (a new file) under one top
-/// folder `name`, entries stored in path order with a fixed time, so the
-/// same bundle makes the same bytes. Returns the zip's SHA-256.
-pub(crate) fn zip_folder(dir: &Path, name: &str, out: &Path) -> Result<String, EvidenceError> {
-    use std::io::Write;
-    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(out).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            EvidenceError::OutputExists { path: out.display().to_string() }
-        } else {
-            io(out)(e)
-        }
-    })?;
-    let zipped = |e: zip::result::ZipError| EvidenceError::Io { path: out.display().to_string(), reason: e.to_string() };
-    let mut zip = zip::ZipWriter::new(file);
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644)
-        .large_file(true);
-    let mut paths = Vec::new();
-    paths_under(dir, dir, &mut paths)?;
-    paths.sort();
-    let mut buf = vec![0u8; 1 << 20];
-    for rel in paths {
-        zip.start_file(format!("{name}/{rel}"), options).map_err(zipped)?;
-        let path = dir.join(&rel);
-        let mut f = File::open(&path).map_err(io(&path))?;
-        loop {
-            let n = f.read(&mut buf).map_err(io(&path))?;
-            if n == 0 {
-                break;
-            }
-            zip.write_all(&buf[..n]).map_err(io(out))?;
-        }
-    }
-    let file = zip.finish().map_err(zipped)?;
-    file.sync_all().map_err(io(out))?;
-    hash_file(out).map(|(_, h)| h)
 }

@@ -18,6 +18,7 @@ use relato_vault::custody::{self, KnownKey, SignedLine};
 use relato_vault::identity::SignedCertificate;
 use sha2::{Digest, Sha256};
 
+use crate::encryption::AgeKey;
 use crate::error::EvidenceError;
 use crate::source::Source;
 use crate::manifest::{self, safe_path, Manifest};
@@ -32,9 +33,10 @@ pub struct Verified {
     pub custody_lines: u64,
 }
 
-/// Verifies the bundle at `path`: a folder, or a zip read in place.
-pub fn verify(path: &Path) -> Result<Verified, EvidenceError> {
-    let bundle = Source::open(path)?;
+/// Verifies the bundle at `path`: a folder, a zip or an age-encrypted zip
+/// (opened with `key`), read in place.
+pub fn verify(path: &Path, key: Option<&AgeKey>) -> Result<Verified, EvidenceError> {
+    let bundle = Source::open(path, key)?;
     let not_a_bundle = |reason: String| EvidenceError::NotABundle { path: path.display().to_string(), reason };
     let read = |rel: &str| bundle.read(rel);
     let text = |rel: &str| -> Result<String, EvidenceError> {
@@ -104,6 +106,22 @@ pub fn verify(path: &Path) -> Result<Verified, EvidenceError> {
             Some(h) if *h == f.sha256 => {}
             Some(h) => return Err(EvidenceError::FileChanged { file: f.path.clone(), expected: f.sha256.clone(), found: h.clone() }),
             None => return Err(EvidenceError::MissingFile { file: f.path.clone() }),
+        }
+    }
+    // SHA256SUMS lists the manifest's files, the manifest and its
+    // signatures, and the annex (`acta/`), which prints the manifest's
+    // hash and so cannot be in it. Nothing else.
+    let in_manifest: std::collections::HashSet<&str> = m.files.iter().map(|f| f.path.as_str()).collect();
+    for path in listed.keys() {
+        let outside = [manifest::MANIFEST, manifest::MANIFEST_MINISIG, manifest::MANIFEST_SIG].contains(&path.as_str())
+            || path.starts_with(crate::annex::FOLDER);
+        if !outside && !in_manifest.contains(path.as_str()) {
+            return Err(EvidenceError::ExtraFile { file: path.clone() });
+        }
+    }
+    for required in [manifest::MANIFEST, manifest::MANIFEST_MINISIG, manifest::MANIFEST_SIG, crate::annex::PATH] {
+        if !listed.contains_key(required) {
+            return Err(EvidenceError::MissingFile { file: required.to_owned() });
         }
     }
 

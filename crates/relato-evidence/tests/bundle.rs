@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use relato_capture::{FakeSource, Pace, Recorder, RecorderOptions};
-use relato_evidence::{export, verify, EvidenceError, ExportRequest};
+use relato_evidence::{export, verify, AgeKey, AgeRecipients, EvidenceError, ExportRequest, Packaging};
 use relato_review::{stored, Annotation, Segment, Speaker, Tier, Transcript};
 use relato_vault::{AudioFormat, CaseFields, KdfParams, Language, NewSession, NewVault, SampleFormat, SessionFields, Vault};
 
@@ -90,10 +90,10 @@ fn a_bundle_verifies_holds_the_original_and_every_alteration_is_named() {
     let (v, case_id, session) = vault_with_recorded_session(dir.path());
     let out = dir.path().join("EXP-2026-031");
     let sessions = [session.clone()];
-    let request = ExportRequest { sessions: &sessions, out: &out, purpose: Some("aportación a la fiscalía"), recipient: Some("Fiscalía de Oaxaca"), zip: false };
+    let request = ExportRequest { sessions: &sessions, out: &out, purpose: Some("aportación a la fiscalía"), recipient: Some("Fiscalía de Oaxaca"), packaging: Packaging::Folder };
     let done = export(&v, &request).unwrap();
     assert_eq!(done.manifest.items.len(), 1);
-    let verified = verify(&out).expect("a fresh bundle verifies");
+    let verified = verify(&out, None).expect("a fresh bundle verifies");
     assert_eq!(verified.manifest.items[0].file, "evidence/EV-001.wav");
 
     // The original is the vault's, byte for byte, with the recorded hash.
@@ -102,7 +102,7 @@ fn a_bundle_verifies_holds_the_original_and_every_alteration_is_named() {
     relato_capture::original::export(&v, &recording, &plain, None).unwrap();
     assert_eq!(std::fs::read(out.join("evidence/EV-001.wav")).unwrap(), std::fs::read(&plain).unwrap());
     assert_eq!(done.manifest.items[0].sha256, recording.end.as_ref().unwrap().sha256_original);
-    for f in ["LEEME-VERIFICAR.txt", "VERIFY.txt", "derivatives/S01/transcript.vtt", "annotations/S01/annotations.eaf", "custody/custody.head"] {
+    for f in ["LEEME-VERIFICAR.txt", "VERIFY.txt", "derivatives/S01/transcript.vtt", "annotations/S01/annotations.eaf", "custody/custody.head", "acta/anexo-cadena-custodia.pdf"] {
         assert!(out.join(f).is_file(), "{f}");
     }
     let names: Vec<String> = {
@@ -137,28 +137,37 @@ fn a_bundle_verifies_holds_the_original_and_every_alteration_is_named() {
         let at = bytes.len() / 2;
         bytes[at] ^= 0x01;
         std::fs::write(&path, bytes).unwrap();
-        let err = verify(&copy).expect_err(&format!("a changed byte in {name} must fail"));
+        let err = verify(&copy, None).expect_err(&format!("a changed byte in {name} must fail"));
         let said = format!("{err}");
         let stem = Path::new(name).file_stem().unwrap().to_string_lossy().split('.').next().unwrap().to_owned();
         assert!(said.contains(&stem), "changing {name}: the error should name it, said {said:?}");
         tampered += 1;
     }
-    assert!(tampered >= 18, "every file was tried: {tampered}");
+    assert!(tampered >= 19, "every file was tried: {tampered}");
 
     // A file removed, a file added.
     let copy = dir.path().join("missing");
     copy_dir(&out, &copy);
     std::fs::remove_file(copy.join("derivatives/S01/transcript.txt")).unwrap();
-    match verify(&copy) {
+    match verify(&copy, None) {
         Err(EvidenceError::MissingFile { file }) => assert_eq!(file, "derivatives/S01/transcript.txt"),
         other => panic!("expected a missing file, got {other:?}"),
     }
     let copy = dir.path().join("extra");
     copy_dir(&out, &copy);
     std::fs::write(copy.join("evidence/EV-002.wav"), b"RIFF").unwrap();
-    match verify(&copy) {
+    match verify(&copy, None) {
         Err(EvidenceError::ExtraFile { file }) => assert_eq!(file, "evidence/EV-002.wav"),
         other => panic!("expected an extra file, got {other:?}"),
+    }
+    // The annex removed (it is outside the manifest, so SHA256SUMS and
+    // the rule that every bundle has one must catch it).
+    let copy = dir.path().join("no-annex");
+    copy_dir(&out, &copy);
+    std::fs::remove_file(copy.join("acta/anexo-cadena-custodia.pdf")).unwrap();
+    match verify(&copy, None) {
+        Err(EvidenceError::MissingFile { file }) => assert_eq!(file, "acta/anexo-cadena-custodia.pdf"),
+        other => panic!("expected the annex missing, got {other:?}"),
     }
 
     // Custody lines reordered, or the last one dropped.
@@ -174,7 +183,7 @@ fn a_bundle_verifies_holds_the_original_and_every_alteration_is_named() {
             lines.pop();
         }
         std::fs::write(&path, lines.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
-        let said = verify(&copy).expect_err(label).to_string();
+        let said = verify(&copy, None).expect_err(label).to_string();
         assert!(said.contains("custody"), "{label}: {said}");
     }
 
@@ -183,7 +192,7 @@ fn a_bundle_verifies_holds_the_original_and_every_alteration_is_named() {
     copy_dir(&out, &copy);
     let key = &done.manifest.exported_by.key.file;
     std::fs::copy(copy.join("keys/organisation.pub"), copy.join(format!("keys/{key}.pub"))).unwrap();
-    let said = verify(&copy).expect_err("a swapped key").to_string();
+    let said = verify(&copy, None).expect_err("a swapped key").to_string();
     assert!(said.contains(key.as_str()), "{said}");
 }
 
@@ -204,7 +213,7 @@ fn an_original_that_does_not_read_writes_no_bundle() {
     let v = Vault::unlock(&path, "Ana", PASS).unwrap();
     let out = dir.path().join("bundle");
     let sessions = [session];
-    let err = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, zip: false }).unwrap_err();
+    let err = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging: Packaging::Folder }).unwrap_err();
     assert!(err.code().starts_with("stream.") || err.code() == "evidence.integrity", "{err}");
     assert!(!out.exists() && !dir.path().join("bundle.partial").exists(), "nothing was written");
 }
@@ -215,7 +224,7 @@ fn a_zipped_bundle_is_one_file_verified_in_place() {
     let (v, case_id, session) = vault_with_recorded_session(dir.path());
     let out = dir.path().join("EXP-2026-031.zip");
     let sessions = [session];
-    let done = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, zip: true }).unwrap();
+    let done = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging: Packaging::Zip }).unwrap();
     let bytes = std::fs::read(&out).unwrap();
     let sha = {
         use sha2::Digest;
@@ -223,7 +232,7 @@ fn a_zipped_bundle_is_one_file_verified_in_place() {
     };
     assert_eq!(done.zip_sha256.as_deref(), Some(sha.as_str()));
     assert!(!dir.path().join("EXP-2026-031.zip.partial").exists(), "the plaintext folder is gone");
-    verify(&out).expect("the zip verifies in place");
+    verify(&out, None).expect("the zip verifies in place");
     let logged = v
         .custody_lines(&case_id)
         .unwrap()
@@ -239,6 +248,114 @@ fn a_zipped_bundle_is_one_file_verified_in_place() {
     changed[at] ^= 0x01;
     let broken = dir.path().join("broken.zip");
     std::fs::write(&broken, changed).unwrap();
-    let said = verify(&broken).expect_err("a changed byte fails").to_string();
+    let said = verify(&broken, None).expect_err("a changed byte fails").to_string();
     assert!(said.contains("evidence/EV-001.wav"), "{said}");
+}
+
+/// The annex as a litigator prints it: the hashes are there as text (so
+/// they can be read and typed), and it renders to an image. Needs poppler
+/// (`pdftotext`, `pdftoppm`; the README's test command installs it).
+#[test]
+fn the_annex_prints_every_hash_and_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _, session) = vault_with_recorded_session(dir.path());
+    let out = dir.path().join("EXP-2026-031");
+    let sessions = [session];
+    let request = ExportRequest {
+        sessions: &sessions,
+        out: &out,
+        purpose: Some("aportación a la carpeta de investigación"),
+        recipient: Some("Lic. Marta Ríos, Ministerio Público"),
+        packaging: Packaging::Folder,
+    };
+    let done = export(&v, &request).unwrap();
+    let pdf = out.join("acta/anexo-cadena-custodia.pdf");
+    let text = std::process::Command::new("pdftotext").args(["-layout"]).arg(&pdf).arg("-").output();
+    let text = text.expect("pdftotext (poppler-utils) is needed for this test");
+    assert!(text.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&text.stderr));
+    let text = String::from_utf8(text.stdout).unwrap();
+    let m = &done.manifest;
+    let mut hashes = vec![done.manifest_sha256.clone(), m.custody.head_sha256.clone()];
+    hashes.extend(m.items.iter().map(|i| i.sha256.clone()));
+    hashes.extend(m.files.iter().filter(|f| f.path.starts_with("derivatives/") || f.path.starts_with("annotations/")).map(|f| f.sha256.clone()));
+    for h in &hashes {
+        assert!(text.contains(h.as_str()), "the annex lacks {h}:\n{text}");
+    }
+    for words in ["EXP-2026-031", "NNA-031", "Oaxaca", "Lic. Marta Ríos", "Ana", "CADENA DE CUSTODIA", m.organisation.minisign_key.as_str()] {
+        assert!(text.contains(words), "the annex lacks {words:?}");
+    }
+    let png = dir.path().join("page");
+    let ran = std::process::Command::new("pdftoppm").args(["-r", "40", "-png", "-f", "1", "-l", "1"]).arg(&pdf).arg(&png).status().unwrap();
+    assert!(ran.success());
+    let page = std::fs::read(dir.path().join("page-1.png")).or_else(|_| std::fs::read(dir.path().join("page-01.png"))).unwrap();
+    assert!(page.starts_with(b"\x89PNG") && page.len() > 5_000, "the first page renders");
+}
+
+fn no_plaintext_beside(dir: &Path, out: &Path) {
+    let mut names = Vec::new();
+    files(dir, dir, &mut names);
+    let beside: Vec<&String> = names.iter().filter(|n| n.starts_with(out.file_name().unwrap().to_str().unwrap())).collect();
+    assert_eq!(beside, vec![&out.file_name().unwrap().to_string_lossy().into_owned()], "only the encrypted file is left");
+}
+
+#[test]
+fn an_encrypted_bundle_opens_only_with_its_key_and_verifies_in_place() {
+    use age::secrecy::{ExposeSecret, SecretString};
+    let dir = tempfile::tempdir().unwrap();
+    let (v, case_id, session) = vault_with_recorded_session(dir.path());
+    let sessions = [session];
+    let identity = age::x25519::Identity::generate();
+    let out = dir.path().join("EXP-2026-031.zip.age");
+    let packaging = Packaging::Age(AgeRecipients::Keys(vec![identity.to_public().to_string()]));
+    let done = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging }).unwrap();
+    no_plaintext_beside(dir.path(), &out);
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"age-encryption.org/v1\n"));
+    for plain in [&b"manifest.json"[..], b"RIFF", b"EXP-2026-031/"] {
+        assert!(!bytes.windows(plain.len()).any(|w| w == plain), "plaintext {:?} in the encrypted file", String::from_utf8_lossy(plain));
+    }
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&bytes))
+    };
+    assert_eq!(done.age_sha256.as_deref(), Some(sha.as_str()));
+    let logged = v
+        .custody_lines(&case_id)
+        .unwrap()
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(&l.line).unwrap())
+        .find(|e| e["event"] == "EXPORT_CREATED")
+        .unwrap();
+    assert_eq!(logged["details"]["age_sha256"], sha.as_str());
+    assert_eq!(logged["details"]["zip_sha256"], done.zip_sha256.as_deref().unwrap());
+
+    let key = AgeKey::Identities(SecretString::from(identity.to_string().expose_secret().to_owned()));
+    let verified = verify(&out, Some(&key)).expect("the right key opens and verifies it");
+    assert_eq!(verified.manifest.items[0].sha256, done.manifest.items[0].sha256);
+    assert!(matches!(verify(&out, None), Err(EvidenceError::AgeKeyNeeded { .. })));
+    let other = age::x25519::Identity::generate();
+    let wrong = AgeKey::Identities(SecretString::from(other.to_string().expose_secret().to_owned()));
+    assert!(matches!(verify(&out, Some(&wrong)), Err(EvidenceError::AgeDecrypt { .. })));
+
+    // One byte of the ciphertext changed: age's authentication refuses it.
+    let mut changed = bytes.clone();
+    let at = changed.len() / 2;
+    changed[at] ^= 0x01;
+    let broken = dir.path().join("broken.zip.age");
+    std::fs::write(&broken, changed).unwrap();
+    assert!(verify(&broken, Some(&key)).is_err(), "a changed ciphertext byte fails");
+
+    // To a passphrase; and a recipient that is not one writes nothing.
+    let out = dir.path().join("pass.zip.age");
+    let passphrase = SecretString::from("una frase para la fiscalía".to_owned());
+    let packaging = Packaging::Age(AgeRecipients::Passphrase(passphrase.clone()));
+    export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging }).unwrap();
+    verify(&out, Some(&AgeKey::Passphrase(passphrase))).expect("the passphrase opens it");
+    let wrong = AgeKey::Passphrase(SecretString::from("otra frase".to_owned()));
+    assert!(matches!(verify(&out, Some(&wrong)), Err(EvidenceError::AgeDecrypt { .. })));
+    let out = dir.path().join("bad.zip.age");
+    let packaging = Packaging::Age(AgeRecipients::Keys(vec!["age1notakey".into()]));
+    let err = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging }).unwrap_err();
+    assert!(matches!(err, EvidenceError::AgeRecipient { .. }), "{err}");
+    assert!(!out.exists() && !dir.path().join("bad.zip.age.partial").exists(), "nothing was written");
 }

@@ -2,8 +2,8 @@
 //! signature over the bundle's manifest, every signing key with the
 //! organisation's certificate (so a verifier can check who signed each
 //! custody line), and the custody lines of the export itself
-//! (`EXPORT_CREATED`) and of an original that failed its integrity check
-//! (`INTEGRITY_FAILED`). The secret key never leaves the vault: the
+//! (`EXPORT_CREATED`), of hand-overs (`ENTREGA`, `RECEPCION`) and of an
+//! original that failed its integrity check (`INTEGRITY_FAILED`). The secret key never leaves the vault: the
 //! bundle writer asks for signatures over bytes.
 
 use ed25519_dalek::{Signer, VerifyingKey};
@@ -12,6 +12,46 @@ use crate::custody::Event;
 use crate::error::Result;
 use crate::identity::{self, SignedCertificate};
 use crate::vault::Vault;
+
+/// What an `EXPORT_CREATED` line records.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportLogged<'a> {
+    pub manifest_sha256: &'a str,
+    pub zip_sha256: Option<&'a str>,
+    pub age_sha256: Option<&'a str>,
+    /// `(recording id, SHA-256)` of each original in the bundle.
+    pub originals: &'a [(String, String)],
+    pub purpose: Option<&'a str>,
+    pub recipient: Option<&'a str>,
+}
+
+/// Which side of a hand-over this vault's user was on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandOverKind {
+    /// `ENTREGA`: delivered to `counterpart`.
+    Delivery,
+    /// `RECEPCION`: received from `counterpart`.
+    Receipt,
+}
+
+/// A hand-over as its custody line records it. No field may hold a
+/// child's name or other identifying detail (brief §3).
+#[derive(Debug, Clone, Copy)]
+pub struct HandOver<'a> {
+    pub kind: HandOverKind,
+    /// The person on the other side.
+    pub counterpart: &'a str,
+    pub institution: Option<&'a str>,
+    pub purpose: Option<&'a str>,
+    /// USB drive, optical disc, secure transfer…
+    pub medium: Option<&'a str>,
+    /// The number on the evidence seal or package.
+    pub seal: Option<&'a str>,
+    /// The manifest SHA-256 of the bundle handed over, if any.
+    pub bundle_sha256: Option<&'a str>,
+    /// The SHA-256 of the file handed over (zip or encrypted zip), if any.
+    pub file_sha256: Option<&'a str>,
+}
 
 /// A signing key as a bundle carries it.
 #[derive(Debug, Clone)]
@@ -35,6 +75,16 @@ impl Vault {
         self.signing.sign(bytes).to_bytes()
     }
 
+    /// The organisation's name, as the vault's first custody line
+    /// (`VAULT_CREATED`) recorded it.
+    pub fn organisation_name(&self) -> Result<String> {
+        let first = self.custody_lines(crate::custody::VAULT_CHAIN)?.into_iter().next();
+        let name = first
+            .and_then(|l| serde_json::from_str::<serde_json::Value>(&l.line).ok())
+            .and_then(|e| e["details"]["organisation"].as_str().map(str::to_owned));
+        Ok(name.unwrap_or_default())
+    }
+
     /// Every signing key the vault knows, with its certificate (checked
     /// here against the organisation key; a key whose certificate does not
     /// open or verify is left out, and verifying a line it signed fails).
@@ -56,31 +106,57 @@ impl Vault {
     }
 
     /// Logs that a bundle of `case_id` was written: `EXPORT_CREATED` with
-    /// the SHA-256 of its signed manifest (and of its zip, when zipped),
-    /// the originals it holds, and why and for whom.
-    pub fn log_export(
-        &self,
-        case_id: &str,
-        manifest_sha256: &str,
-        zip_sha256: Option<&str>,
-        originals: &[(String, String)],
-        purpose: Option<&str>,
-        recipient: Option<&str>,
-    ) -> Result<()> {
+    /// the SHA-256 of its signed manifest (and of its zip and encrypted
+    /// file, when packaged so), the originals it holds, and why and for
+    /// whom.
+    pub fn log_export(&self, case_id: &str, e: &ExportLogged<'_>) -> Result<()> {
         self.require(self.me.role.may_read_cases(), "export_evidence")?;
         let case = self.case(case_id)?;
-        let mut event = Event::new("EXPORT_CREATED").object("bundle", manifest_sha256, manifest_sha256.to_owned());
-        for (recording_id, sha256) in originals {
+        let mut event = Event::new("EXPORT_CREATED").object("bundle", e.manifest_sha256, e.manifest_sha256.to_owned());
+        for (recording_id, sha256) in e.originals {
             event = event.object("original", recording_id, sha256.clone());
         }
-        if let Some(p) = purpose {
+        if let Some(p) = e.purpose {
             event = event.purpose(p);
         }
-        if let Some(r) = recipient {
+        if let Some(r) = e.recipient {
             event = event.detail("recipient", r.to_owned());
         }
-        if let Some(z) = zip_sha256 {
+        if let Some(z) = e.zip_sha256 {
             event = event.detail("zip_sha256", z.to_owned());
+        }
+        if let Some(a) = e.age_sha256 {
+            event = event.detail("age_sha256", a.to_owned());
+        }
+        let tx = self.store.conn.unchecked_transaction()?;
+        self.log(&tx, &case.id, event)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Logs a hand-over of a case's evidence: `ENTREGA` (delivered to
+    /// someone) or `RECEPCION` (received from someone), with the medium,
+    /// the seal and, when a bundle went with it, the bundle's manifest hash
+    /// and the handed file's hash.
+    pub fn log_handover(&self, case_id: &str, h: &HandOver<'_>) -> Result<()> {
+        self.require(self.me.role.may_read_cases(), "hand_over_evidence")?;
+        let case = self.case(case_id)?;
+        let (event_name, counterpart) = match h.kind {
+            HandOverKind::Delivery => ("ENTREGA", "to"),
+            HandOverKind::Receipt => ("RECEPCION", "from"),
+        };
+        let mut event = Event::new(event_name);
+        if let Some(sha) = h.bundle_sha256 {
+            event = event.object("bundle", sha, sha.to_owned());
+        }
+        event = event.detail(counterpart, h.counterpart.to_owned());
+        if let Some(p) = h.purpose {
+            event = event.purpose(p);
+        }
+        for (name, value) in [("institution", h.institution), ("medium", h.medium), ("seal", h.seal), ("file_sha256", h.file_sha256)] {
+            if let Some(v) = value {
+                event = event.detail(name, v.to_owned());
+            }
         }
         let tx = self.store.conn.unchecked_transaction()?;
         self.log(&tx, &case.id, event)?;

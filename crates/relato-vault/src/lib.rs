@@ -42,7 +42,7 @@ mod vault;
 use std::path::{Path, PathBuf};
 
 pub use annotations::AnnotationRevision;
-pub use evidence::SignerKey;
+pub use evidence::{ExportLogged, HandOver, HandOverKind, SignerKey};
 pub use cases::NewSession;
 pub use custody::{ChainSummary, SignedLine, VAULT_CHAIN};
 pub use error::{CertificateFault, CustodyFault, Result, StreamFault, VaultError, ERROR_CODES, TRANSLATED_ARGS};

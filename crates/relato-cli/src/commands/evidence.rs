@@ -4,18 +4,52 @@
 
 use std::path::Path;
 
+use relato_evidence::{AgeKey, AgeRecipients, Packaging};
+use zeroize::Zeroizing;
+
 use crate::context::Ctx;
 use crate::error::CliError;
+use crate::secrets;
 
-pub fn export(ctx: &Ctx, sessions: &[String], out: &Path, purpose: Option<&str>, recipient: Option<&str>, zip: bool) -> Result<(), CliError> {
+/// How `relato export` packages, from its flags (age implies a zip).
+pub fn packaging(
+    ctx: &Ctx,
+    zip: bool,
+    age_recipients: Vec<String>,
+    age_passphrase: bool,
+    age_passphrase_file: Option<&Path>,
+) -> Result<Packaging, CliError> {
+    if !age_recipients.is_empty() {
+        return Ok(Packaging::Age(AgeRecipients::Keys(age_recipients)));
+    }
+    if age_passphrase || age_passphrase_file.is_some() {
+        let p = secrets::new_secret(&ctx.cat, age_passphrase_file)?;
+        return Ok(Packaging::Age(AgeRecipients::Passphrase(secret(p))));
+    }
+    Ok(if zip { Packaging::Zip } else { Packaging::Folder })
+}
+
+fn secret(s: Zeroizing<String>) -> age::secrecy::SecretString {
+    age::secrecy::SecretString::from(s.as_str().to_owned())
+}
+
+pub fn export(
+    ctx: &Ctx,
+    sessions: &[String],
+    out: &Path,
+    purpose: Option<&str>,
+    recipient: Option<&str>,
+    packaging: Packaging,
+) -> Result<(), CliError> {
     let vault = ctx.unlock()?;
-    let request = relato_evidence::ExportRequest { sessions, out, purpose, recipient, zip };
+    let request = relato_evidence::ExportRequest { sessions, out, purpose, recipient, packaging };
     let done = relato_evidence::export(&vault, &request)?;
     if ctx.json() {
         ctx.print_json(&serde_json::json!({
             "path": done.path.display().to_string(),
             "manifest_sha256": done.manifest_sha256,
             "zip_sha256": done.zip_sha256,
+            "age_sha256": done.age_sha256,
             "items": done.manifest.items,
             "files": done.manifest.files.len(),
         }));
@@ -31,15 +65,35 @@ pub fn export(ctx: &Ctx, sessions: &[String], out: &Path, purpose: Option<&str>,
         for item in &done.manifest.items {
             outln!("  {}  {}", item.sha256, item.file);
         }
-        if let Some(z) = &done.zip_sha256 {
-            ctx.say("cli.export_zip", &[("sha256", z.clone())]);
+        match (&done.zip_sha256, &done.age_sha256) {
+            (_, Some(a)) => ctx.say("cli.export_age", &[("sha256", a.clone())]),
+            (Some(z), None) => ctx.say("cli.export_zip", &[("sha256", z.clone())]),
+            (None, None) => {}
         }
     }
     Ok(())
 }
 
-pub fn verify(ctx: &Ctx, path: &Path) -> Result<(), CliError> {
-    let verified = relato_evidence::verify(path)?;
+pub fn verify(
+    ctx: &Ctx,
+    path: &Path,
+    age_identity: Option<&Path>,
+    age_passphrase: bool,
+    age_passphrase_file: Option<&Path>,
+) -> Result<(), CliError> {
+    let key = if let Some(file) = age_identity {
+        let text = Zeroizing::new(std::fs::read_to_string(file).map_err(|e| {
+            CliError::with("cli.read_file", &[("path", file.display().to_string()), ("reason", e.to_string())])
+        })?);
+        Some(AgeKey::Identities(secret(text)))
+    } else if let Some(file) = age_passphrase_file {
+        Some(AgeKey::Passphrase(secret(secrets::read_secret_file(file)?)))
+    } else if age_passphrase {
+        Some(AgeKey::Passphrase(secret(secrets::prompt(&ctx.cat, "cli.age_passphrase_prompt", "")?)))
+    } else {
+        None
+    };
+    let verified = relato_evidence::verify(path, key.as_ref())?;
     let m = &verified.manifest;
     if ctx.json() {
         ctx.print_json(&serde_json::json!({
