@@ -85,6 +85,23 @@ echo "$said" | grep -q "$zip_sha" || fail "the zip's SHA-256 is not printed: $sa
 python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$work/EXP-2026-031.zip" "$work/unzipped"
 (cd "$work/unzipped/EXP-2026-031" && sha256sum --quiet -c SHA256SUMS) || fail "sha256sum inside the zip"
 
+step "--redact: a FLAC original decoded, half a second silenced (sox stat), the transcript's phrase replaced"
+session2=$("$relato" session new --case "$case_id" --child-code NNA-032 --age 11 --language es)
+sox -n -r 44100 -c 1 "$work/telefono.flac" synth 3 sine 440 gain -6
+"$relato" import --session "$session2" "$work/telefono.flac" >/dev/null
+printf 'WEBVTT\n\ns1\n00:00.000 --> 00:03.000\n<v Niña>Vivo en la calle Hidalgo.\n' >"$work/t2.vtt"
+"$relato" transcript import --session "$session2" "$work/t2.vtt" >/dev/null
+printf '[{"session":"%s","text":[{"kind":"phrase","find":"calle hidalgo","replacement":"[DOMICILIO]","reason":"domicilio"}],"audio":[{"start_ms":1000,"end_ms":1500,"reason":"domicilio"}]}]\n' "$session2" >"$work/redact.json"
+"$relato" export --session "$session2" --out "$work/redacted" --redact "$work/redact.json" >/dev/null
+red="$work/redacted/derivatives/S01/redacted"
+"$relato" verify "$work/redacted" >/dev/null || fail "relato verify on the redacted bundle"
+silent=$(sox "$red/EV-001-redacted.wav" -n trim 1.02 0.46 stat 2>&1 | awk '/RMS +amplitude/ {print $3}')
+loud=$(sox "$red/EV-001-redacted.wav" -n trim 0.2 0.6 stat 2>&1 | awk '/RMS +amplitude/ {print $3}')
+awk -v s="$silent" -v l="$loud" 'BEGIN { exit !(s == 0 && l > 0.2) }' || fail "silenced RMS $silent, elsewhere $loud"
+grep -q "\[DOMICILIO\]" "$red/transcript.txt" || fail "the phrase was not replaced"
+! grep -qi "hidalgo" "$red/transcript.txt" "$red/redaction.json" || fail "the removed text is still there"
+grep -q "$(sha256sum "$work/redacted/evidence/EV-001.flac" | cut -d' ' -f1)" "$red/redaction.json" || fail "the parent's hash is not named"
+
 step "--age-recipient: decrypted by the real age, the zip inside checks out; relato verify opens it with the key"
 age-keygen -o "$work/expert.key" 2>/dev/null
 recipient=$(age-keygen -y "$work/expert.key")

@@ -138,6 +138,9 @@ pub enum Command {
         /// Encrypt the zip with age to the passphrase on this file's first line
         #[arg(long, value_name = "FILE")]
         age_passphrase_file: Option<PathBuf>,
+        /// Add redacted derivatives: a JSON list of {session, text: [...], audio: [{start_ms, end_ms, reason}]} (docs/EVIDENCE.md)
+        #[arg(long, value_name = "FILE")]
+        redact: Option<PathBuf>,
     },
     /// Check an evidence bundle: file hashes, signatures, certificates, the custody chain, the originals
     Verify {

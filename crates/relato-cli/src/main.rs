@@ -59,9 +59,9 @@ fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             commands::record::test_input(ctx, device.as_deref(), seconds)
         }
         Command::Import { session_id, file } => commands::audio::import(ctx, &session_id, &file),
-        Command::Export { sessions, out, purpose, recipient, zip, age_recipients, age_passphrase, age_passphrase_file } => {
+        Command::Export { sessions, out, purpose, recipient, zip, age_recipients, age_passphrase, age_passphrase_file, redact } => {
             let packaging = commands::evidence::packaging(ctx, zip, age_recipients, age_passphrase, age_passphrase_file.as_deref())?;
-            commands::evidence::export(ctx, &sessions, &out, purpose.as_deref(), recipient.as_deref(), packaging)
+            commands::evidence::export(ctx, &sessions, &out, purpose.as_deref(), recipient.as_deref(), packaging, redact.as_deref())
         }
         Command::Verify { path, age_identity, age_passphrase, age_passphrase_file } => {
             commands::evidence::verify(ctx, &path, age_identity.as_deref(), age_passphrase, age_passphrase_file.as_deref())

@@ -24,6 +24,7 @@ pub const EVIDENCE_ERROR_CODES: &[&str] = &[
     "evidence.age_key_needed",
     "evidence.age_decrypt",
     "evidence.annex",
+    "evidence.redaction",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +70,8 @@ pub enum EvidenceError {
     AgeDecrypt { reason: String },
     #[error("the custody annex could not be typeset: {reason}")]
     Annex { reason: String },
+    #[error("redaction of session {session}: {reason}")]
+    Redaction { session: String, reason: String },
 }
 
 impl From<relato_capture::CaptureError> for EvidenceError {
@@ -113,6 +116,7 @@ impl EvidenceError {
             EvidenceError::AgeKeyNeeded { .. } => "evidence.age_key_needed",
             EvidenceError::AgeDecrypt { .. } => "evidence.age_decrypt",
             EvidenceError::Annex { .. } => "evidence.annex",
+            EvidenceError::Redaction { .. } => "evidence.redaction",
         }
     }
 
@@ -153,6 +157,10 @@ impl EvidenceError {
             }
             EvidenceError::AgeKeyNeeded { path } => put("path", path),
             EvidenceError::AgeDecrypt { reason } | EvidenceError::Annex { reason } => put("reason", reason),
+            EvidenceError::Redaction { session, reason } => {
+                put("session", session);
+                put("reason", reason);
+            }
             EvidenceError::NoOriginals | EvidenceError::SeveralCases | EvidenceError::HeadMismatch => {}
         }
         m

@@ -29,6 +29,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{io, EvidenceError};
 use crate::manifest::{self, CaseRef, CustodyRef, FileRef, Item, KeyRef, Manifest, SessionRef, Signer};
 use crate::sink::{self, FolderSink, Hashing, Sink, ZipSink};
+use crate::redaction::{self, SessionRedaction};
 use crate::{annex, encryption, formats, instructions, keys, minisign};
 pub use crate::encryption::AgeRecipients;
 
@@ -43,6 +44,8 @@ pub struct ExportRequest<'a> {
     pub recipient: Option<&'a str>,
     /// A folder, one zip, or one zip encrypted with age.
     pub packaging: Packaging,
+    /// Redacted derivatives to add, per session (none: an empty slice).
+    pub redactions: &'a [SessionRedaction],
 }
 
 /// How a bundle is packaged.
@@ -105,6 +108,22 @@ pub fn export(v: &Vault, req: &ExportRequest<'_>) -> Result<Exported, EvidenceEr
     }
     if originals.is_empty() {
         return Err(EvidenceError::NoOriginals);
+    }
+    // Redactions name sessions of the bundle and apply cleanly, before
+    // anything is read through or written.
+    for r in req.redactions {
+        if !sessions.iter().any(|s| s.id == r.session) {
+            return Err(EvidenceError::Redaction { session: r.session.clone(), reason: "not a session of this bundle".into() });
+        }
+        if let Some(a) = r.audio.iter().find(|a| a.end_ms <= a.start_ms) {
+            return Err(EvidenceError::Redaction { session: r.session.clone(), reason: format!("{}–{} ms is not a stretch of time", a.start_ms, a.end_ms) });
+        }
+        if !r.text.is_empty() {
+            match stored::latest_transcript(v, &r.session)? {
+                Some((_, t)) => drop(redaction::redact_transcript(&r.session, &t, &r.text)?),
+                None => return Err(EvidenceError::Redaction { session: r.session.clone(), reason: "the session has no transcript".into() }),
+            }
+        }
     }
     // 1. Every original checks out before a byte is written.
     let mut checked = Vec::with_capacity(originals.len());
@@ -265,6 +284,9 @@ fn write_bundle(v: &Vault, req: &ExportRequest<'_>, sink: &mut dyn Sink, parts: 
             w.text(&format!("derivatives/{base}/transcript.vtt"), &formats::transcript_vtt(transcript))?;
             w.json(&format!("derivatives/{base}/transcript-revisions.json"), &json!({"session": base, "revisions": revisions}))?;
         }
+        if let Some(r) = req.redactions.iter().find(|r| r.session == s.id) {
+            write_redacted(v, &mut w, r, &base, lang, latest.as_ref(), &items, originals)?;
+        }
         let (current, _) = stored::current_annotations(v, &s.id)?;
         if current.is_empty() {
             continue;
@@ -373,6 +395,75 @@ fn write_bundle(v: &Vault, req: &ExportRequest<'_>, sink: &mut dyn Sink, parts: 
     w.text(manifest::SUMS, &sums)?;
     w.text(manifest::SUMS_MINISIG, &minisign::signature_file(&my_public, sums.as_bytes(), "relato SHA256SUMS", sign))?;
     Ok((manifest, manifest_sha256))
+}
+
+/// `derivatives/<base>/redacted/`: the session's originals with the
+/// requested stretches silenced, its transcript with the requested spans
+/// replaced, and `redaction.json` naming each parent by hash and listing
+/// every transformation (see [`redaction`]).
+#[allow(clippy::too_many_arguments)]
+fn write_redacted(
+    v: &Vault,
+    w: &mut Out<'_>,
+    r: &SessionRedaction,
+    base: &str,
+    lang: Lang,
+    latest: Option<&(relato_vault::TranscriptRevision, Transcript)>,
+    items: &[Item],
+    originals: &[(usize, Recording)],
+) -> Result<(), EvidenceError> {
+    let dir = format!("derivatives/{base}/redacted");
+    let spans: Vec<(u64, u64)> = r.audio.iter().map(|a| (a.start_ms, a.end_ms)).collect();
+    let mut audio = Vec::new();
+    if !spans.is_empty() {
+        for (item, (_, recording)) in items.iter().zip(originals).filter(|(i, _)| i.session == base) {
+            let file = format!("{dir}/{}-redacted.wav", item.id);
+            let mut silenced = None;
+            let written = w.put(&file, &mut |out| {
+                silenced = Some(redaction::silence_original(v, recording, &spans, out)?);
+                Ok(())
+            })?;
+            audio.push(json!({
+                "file": file, "sha256": written.sha256, "bytes": written.bytes,
+                "parent": {"item": item.id, "file": item.file, "sha256": item.sha256},
+                "silenced": silenced,
+            }));
+        }
+    }
+    let mut text = serde_json::Value::Null;
+    if let (false, Some((rev, transcript))) = (r.text.is_empty(), latest) {
+        let redacted = redaction::redact_transcript(&r.session, transcript, &r.text)?;
+        let parent = w.files.iter().find(|f| f.path == format!("derivatives/{base}/transcript.txt")).map(|f| f.sha256.clone());
+        let txt = format!("{dir}/transcript.txt");
+        w.text(&txt, &formats::transcript_txt(&redacted.transcript, lang))?;
+        w.text(&format!("{dir}/transcript.vtt"), &formats::transcript_vtt(&redacted.transcript))?;
+        text = json!({
+            "files": [txt, format!("{dir}/transcript.vtt")],
+            "parent": {"file": format!("derivatives/{base}/transcript.txt"), "sha256": parent,
+                       "revision": rev.rev, "revision_sha256": rev.sha256},
+            "applied": redacted.applied,
+            "unmatched_requests": redacted.unmatched,
+        });
+    }
+    w.json(
+        &format!("{dir}/redaction.json"),
+        &json!({
+            "session": base,
+            "note": "Derivative for disclosure. The originals under evidence/ are untouched; each file here names its parent's SHA-256.",
+            "audio_requests": r.audio,
+            "audio": audio,
+            "text_requests": r.text.iter().map(|t| match t {
+                // The requested phrase is what was removed: never written.
+                relato_review::TextRedaction::Span { segment, start, end, reason, replacement } =>
+                    json!({"kind": "span", "segment": segment, "start": start, "end": end, "replacement": replacement, "reason": reason}),
+                relato_review::TextRedaction::Phrase { reason, replacement, .. } =>
+                    json!({"kind": "phrase", "replacement": replacement, "reason": reason}),
+                relato_review::TextRedaction::Label { reason, replacement, .. } =>
+                    json!({"kind": "label", "replacement": replacement, "reason": reason}),
+            }).collect::<Vec<_>>(),
+            "text": text,
+        }),
+    )
 }
 
 /// The file extension of an original as exported: `wav` for a capture,

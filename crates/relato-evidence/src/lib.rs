@@ -19,6 +19,7 @@
 //! custody/custody.jsonl.sig         one base64 Ed25519 signature per line
 //! custody/custody.head(.minisig)    "<lines> <sha256 of last line>"
 //! keys/                             organisation and signer keys (.pub, .pem), certificates
+//! derivatives/S01/redacted/         optional: silenced originals, redacted transcript, redaction.json
 //! acta/anexo-cadena-custodia.pdf    the printable annex (Spanish), in SHA256SUMS, not in the manifest
 //! ```
 //!
@@ -48,6 +49,7 @@ mod instructions;
 mod keys;
 pub mod manifest;
 pub mod minisign;
+pub mod redaction;
 mod sink;
 mod source;
 pub mod verify;
@@ -57,4 +59,5 @@ pub use encryption::{AgeKey, AgeRecipients};
 pub use export::{export, ExportRequest, Exported, Packaging};
 pub use keys::pem;
 pub use manifest::Manifest;
+pub use redaction::{AudioRedaction, SessionRedaction};
 pub use verify::{verify, Verified};

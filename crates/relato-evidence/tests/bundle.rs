@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use relato_capture::{FakeSource, Pace, Recorder, RecorderOptions};
-use relato_evidence::{export, verify, AgeKey, AgeRecipients, EvidenceError, ExportRequest, Packaging};
+use relato_evidence::{export, verify, AgeKey, AgeRecipients, AudioRedaction, EvidenceError, ExportRequest, Packaging, SessionRedaction};
 use relato_review::{stored, Annotation, Segment, Speaker, Tier, Transcript};
 use relato_vault::{AudioFormat, CaseFields, KdfParams, Language, NewSession, NewVault, SampleFormat, SessionFields, Vault};
 
@@ -90,7 +90,7 @@ fn a_bundle_verifies_holds_the_original_and_every_alteration_is_named() {
     let (v, case_id, session) = vault_with_recorded_session(dir.path());
     let out = dir.path().join("EXP-2026-031");
     let sessions = [session.clone()];
-    let request = ExportRequest { sessions: &sessions, out: &out, purpose: Some("aportación a la fiscalía"), recipient: Some("Fiscalía de Oaxaca"), packaging: Packaging::Folder };
+    let request = ExportRequest { sessions: &sessions, out: &out, purpose: Some("aportación a la fiscalía"), recipient: Some("Fiscalía de Oaxaca"), packaging: Packaging::Folder, redactions: &[] };
     let done = export(&v, &request).unwrap();
     assert_eq!(done.manifest.items.len(), 1);
     let verified = verify(&out, None).expect("a fresh bundle verifies");
@@ -213,7 +213,7 @@ fn an_original_that_does_not_read_writes_no_bundle() {
     let v = Vault::unlock(&path, "Ana", PASS).unwrap();
     let out = dir.path().join("bundle");
     let sessions = [session];
-    let err = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging: Packaging::Folder }).unwrap_err();
+    let err = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging: Packaging::Folder, redactions: &[] }).unwrap_err();
     assert!(err.code().starts_with("stream.") || err.code() == "evidence.integrity", "{err}");
     assert!(!out.exists() && !dir.path().join("bundle.partial").exists(), "nothing was written");
 }
@@ -224,7 +224,7 @@ fn a_zipped_bundle_is_one_file_verified_in_place() {
     let (v, case_id, session) = vault_with_recorded_session(dir.path());
     let out = dir.path().join("EXP-2026-031.zip");
     let sessions = [session];
-    let done = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging: Packaging::Zip }).unwrap();
+    let done = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging: Packaging::Zip, redactions: &[] }).unwrap();
     let bytes = std::fs::read(&out).unwrap();
     let sha = {
         use sha2::Digest;
@@ -267,6 +267,7 @@ fn the_annex_prints_every_hash_and_renders() {
         purpose: Some("aportación a la carpeta de investigación"),
         recipient: Some("Lic. Marta Ríos, Ministerio Público"),
         packaging: Packaging::Folder,
+        redactions: &[],
     };
     let done = export(&v, &request).unwrap();
     let pdf = out.join("acta/anexo-cadena-custodia.pdf");
@@ -307,7 +308,7 @@ fn an_encrypted_bundle_opens_only_with_its_key_and_verifies_in_place() {
     let identity = age::x25519::Identity::generate();
     let out = dir.path().join("EXP-2026-031.zip.age");
     let packaging = Packaging::Age(AgeRecipients::Keys(vec![identity.to_public().to_string()]));
-    let done = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging }).unwrap();
+    let done = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging, redactions: &[] }).unwrap();
     no_plaintext_beside(dir.path(), &out);
     let bytes = std::fs::read(&out).unwrap();
     assert!(bytes.starts_with(b"age-encryption.org/v1\n"));
@@ -349,13 +350,68 @@ fn an_encrypted_bundle_opens_only_with_its_key_and_verifies_in_place() {
     let out = dir.path().join("pass.zip.age");
     let passphrase = SecretString::from("una frase para la fiscalía".to_owned());
     let packaging = Packaging::Age(AgeRecipients::Passphrase(passphrase.clone()));
-    export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging }).unwrap();
+    export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging, redactions: &[] }).unwrap();
     verify(&out, Some(&AgeKey::Passphrase(passphrase))).expect("the passphrase opens it");
     let wrong = AgeKey::Passphrase(SecretString::from("otra frase".to_owned()));
     assert!(matches!(verify(&out, Some(&wrong)), Err(EvidenceError::AgeDecrypt { .. })));
     let out = dir.path().join("bad.zip.age");
     let packaging = Packaging::Age(AgeRecipients::Keys(vec!["age1notakey".into()]));
-    let err = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging }).unwrap_err();
+    let err = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging, redactions: &[] }).unwrap_err();
     assert!(matches!(err, EvidenceError::AgeRecipient { .. }), "{err}");
     assert!(!out.exists() && !dir.path().join("bad.zip.age.partial").exists(), "nothing was written");
+}
+
+#[test]
+fn a_redacted_derivative_names_its_parent_and_changes_only_what_was_asked() {
+    use relato_review::TextRedaction;
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _, session) = vault_with_recorded_session(dir.path());
+    let sessions = [session.clone()];
+    let redactions = [SessionRedaction {
+        session: session.clone(),
+        text: vec![TextRedaction::Phrase { find: "repisa".into(), replacement: "[LUGAR]".into(), reason: "identifica el domicilio".into() }],
+        audio: vec![AudioRedaction { start_ms: 1_000, end_ms: 1_500, reason: "identifica el domicilio".into() }],
+    }];
+    let out = dir.path().join("redacted");
+    let request = ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging: Packaging::Folder, redactions: &redactions };
+    let done = export(&v, &request).unwrap();
+    verify(&out, None).expect("a bundle with redacted derivatives verifies");
+    let red = out.join("derivatives/S01/redacted");
+
+    // The transcript: the phrase replaced, nothing else changed.
+    let full = std::fs::read_to_string(out.join("derivatives/S01/transcript.txt")).unwrap();
+    let redacted = std::fs::read_to_string(red.join("transcript.txt")).unwrap();
+    assert!(full.contains("repisa") && !redacted.contains("repisa") && redacted.contains("[LUGAR]"), "{redacted}");
+    assert_eq!(redacted.replace("[LUGAR]", "repisa"), full);
+
+    // The audio: 16 kHz mono 16-bit; frames 16000..24000 silenced, every
+    // other byte the original's.
+    let original = std::fs::read(out.join("evidence/EV-001.wav")).unwrap();
+    let silenced = std::fs::read(red.join("EV-001-redacted.wav")).unwrap();
+    assert_eq!(original.len(), silenced.len());
+    let record: serde_json::Value = serde_json::from_slice(&std::fs::read(red.join("redaction.json")).unwrap()).unwrap();
+    let audio = &record["audio"][0];
+    assert_eq!(audio["parent"]["sha256"], done.manifest.items[0].sha256.as_str(), "the parent is named by its hash");
+    let ranges = audio["silenced"]["byte_ranges"].as_array().unwrap();
+    assert_eq!(ranges.len(), 1);
+    let (from, to) = (ranges[0][0].as_u64().unwrap() as usize, ranges[0][1].as_u64().unwrap() as usize);
+    assert_eq!(to - from, 8_000 * 2, "half a second of 16-bit mono");
+    assert!(silenced[from..to].iter().all(|&b| b == 0), "the span is silent");
+    assert!(original[from..to].iter().any(|&b| b != 0), "and was not silent before");
+    assert_eq!(&silenced[..from], &original[..from]);
+    assert_eq!(&silenced[to..], &original[to..]);
+    assert_eq!(audio["silenced"]["spans"][0]["start_frame"], 16_000);
+
+    // The record lists the transformation and its reason, never the text removed.
+    let text = serde_json::to_string(&record).unwrap();
+    assert!(!text.contains("repisa"), "the redaction record must not hold the removed text: {text}");
+    assert!(text.contains("identifica el domicilio") && text.contains("[LUGAR]"));
+    assert_eq!(record["text"]["applied"].as_array().unwrap().len(), 1);
+
+    // A redaction that cannot apply writes nothing.
+    let bad = [SessionRedaction { session: session.clone(), text: vec![TextRedaction::Span { segment: "nope".into(), start: 0, end: 1, replacement: "x".into(), reason: "r".into() }], audio: vec![] }];
+    let out = dir.path().join("bad");
+    let request = ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging: Packaging::Folder, redactions: &bad };
+    assert!(matches!(export(&v, &request), Err(EvidenceError::Redaction { .. })));
+    assert!(!out.exists() && !dir.path().join("bad.partial").exists());
 }

@@ -40,9 +40,21 @@ pub fn export(
     purpose: Option<&str>,
     recipient: Option<&str>,
     packaging: Packaging,
+    redact: Option<&Path>,
 ) -> Result<(), CliError> {
+    let redactions: Vec<relato_evidence::SessionRedaction> = match redact {
+        None => Vec::new(),
+        Some(file) => {
+            let text = std::fs::read_to_string(file).map_err(|e| {
+                CliError::with("cli.read_file", &[("path", file.display().to_string()), ("reason", e.to_string())])
+            })?;
+            serde_json::from_str(&text).map_err(|e| {
+                CliError::with("cli.bad_redaction_file", &[("path", file.display().to_string()), ("reason", e.to_string())])
+            })?
+        }
+    };
     let vault = ctx.unlock()?;
-    let request = relato_evidence::ExportRequest { sessions, out, purpose, recipient, packaging };
+    let request = relato_evidence::ExportRequest { sessions, out, purpose, recipient, packaging, redactions: &redactions };
     let done = relato_evidence::export(&vault, &request)?;
     if ctx.json() {
         ctx.print_json(&serde_json::json!({
