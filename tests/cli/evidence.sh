@@ -85,6 +85,25 @@ echo "$said" | grep -q "$zip_sha" || fail "the zip's SHA-256 is not printed: $sa
 python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$work/EXP-2026-031.zip" "$work/unzipped"
 (cd "$work/unzipped/EXP-2026-031" && sha256sum --quiet -c SHA256SUMS) || fail "sha256sum inside the zip"
 
+step "handover deliver: the zip is verified, ENTREGA logs its hashes; the next bundle's annex lists it"
+"$relato" handover deliver --case "$case_id" --to "Lic. Marta Ríos" --institution "Fiscalía de Oaxaca" \
+  --purpose "carpeta de investigación" --medium "USB" --seal "SELLO-0042" --bundle "$work/EXP-2026-031.zip" >/dev/null
+entrega=$("$relato" log show --case "$case_id" | grep '"event":"ENTREGA"')
+manifest_sha=$(cd "$work/unzipped/EXP-2026-031" && sha256sum manifest.json | cut -d' ' -f1)
+echo "$entrega" | grep -q "$manifest_sha" || fail "ENTREGA does not name the bundle's manifest hash: $entrega"
+echo "$entrega" | grep -q "$zip_sha" || fail "ENTREGA does not name the zip's hash: $entrega"
+echo "$entrega" | grep -q '"seal":"SELLO-0042"' || fail "ENTREGA lacks the seal: $entrega"
+"$relato" handover receive --case "$case_id" --from "Lic. Marta Ríos" --medium "USB" --seal "SELLO-0042" >/dev/null
+"$relato" export --session "$session_id" --out "$work/after-handover" >/dev/null
+"$relato" verify "$work/after-handover" >/dev/null || fail "verify after the hand-over lines"
+continuity=$(pdftotext "$work/after-handover/acta/anexo-cadena-custodia.pdf" - | sed -n '/CONTINUIDAD/,/VERIFICACI/p')
+echo "$continuity" | grep -q "SELLO-0042" || fail "the annex's continuity lacks the hand-over: $continuity"
+other_case=$("$relato" case new --ref "EXP-2026-099")
+set +e
+said=$("$relato" handover deliver --case "$other_case" --to X --bundle "$work/EXP-2026-031.zip" 2>&1); status=$?
+set -e
+[ $status -ne 0 ] && echo "$said" | grep -q "EXP-2026-031" || fail "a bundle of another case must be refused: $said"
+
 step "--redact: a FLAC original decoded, half a second silenced (sox stat), the transcript's phrase replaced"
 session2=$("$relato" session new --case "$case_id" --child-code NNA-032 --age 11 --language es)
 sox -n -r 44100 -c 1 "$work/telefono.flac" synth 3 sine 440 gain -6

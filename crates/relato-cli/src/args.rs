@@ -156,6 +156,9 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         age_passphrase_file: Option<PathBuf>,
     },
+    /// Record that a case's evidence was handed over (ENTREGA) or received (RECEPCION)
+    #[command(subcommand)]
+    Handover(HandoverCommand),
     /// Record a session from an input device (stops after --seconds or on Ctrl-C, sealing properly)
     Record {
         #[arg(long = "session", value_name = "ID")]
@@ -167,6 +170,53 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         device: Option<String>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HandoverCommand {
+    /// ENTREGA: the case's evidence was delivered to someone
+    Deliver {
+        /// The person who received it
+        #[arg(long, value_name = "NAME")]
+        to: String,
+        #[command(flatten)]
+        details: HandoverDetails,
+    },
+    /// RECEPCION: the case's evidence was received from someone
+    Receive {
+        /// The person who delivered it
+        #[arg(long, value_name = "NAME")]
+        from: String,
+        #[command(flatten)]
+        details: HandoverDetails,
+    },
+}
+
+/// What a hand-over's custody line records besides who.
+#[derive(Args, Debug)]
+pub struct HandoverDetails {
+    #[arg(long = "case", value_name = "ID")]
+    pub case_id: String,
+    /// The other person's institution
+    #[arg(long, value_name = "TEXT")]
+    pub institution: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub purpose: Option<String>,
+    /// How it travelled: USB drive, optical disc, secure transfer…
+    #[arg(long, value_name = "TEXT")]
+    pub medium: Option<String>,
+    /// The number on the evidence seal or package
+    #[arg(long, value_name = "TEXT")]
+    pub seal: Option<String>,
+    /// The bundle that went with it: verified first, and recorded by its manifest's and its file's SHA-256
+    #[arg(long, value_name = "PATH")]
+    pub bundle: Option<PathBuf>,
+    /// An age identity file, if the bundle is encrypted
+    #[arg(long, value_name = "FILE", conflicts_with = "age_passphrase_file")]
+    pub age_identity: Option<PathBuf>,
+    /// The passphrase on this file's first line, if the bundle is encrypted to one
+    #[arg(long, value_name = "FILE")]
+    pub age_passphrase_file: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -66,6 +66,7 @@ fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Verify { path, age_identity, age_passphrase, age_passphrase_file } => {
             commands::evidence::verify(ctx, &path, age_identity.as_deref(), age_passphrase, age_passphrase_file.as_deref())
         }
+        Command::Handover(h) => commands::evidence::handover(ctx, h),
         Command::Record { session_id, seconds, device } => commands::record::record(ctx, &session_id, seconds, device.as_deref()),
     }
 }

@@ -61,3 +61,9 @@ pub use keys::pem;
 pub use manifest::Manifest;
 pub use redaction::{AudioRedaction, SessionRedaction};
 pub use verify::{verify, Verified};
+
+/// A file's SHA-256 (hex), read in blocks: what a paper form records for a
+/// zip or encrypted bundle handed over.
+pub fn file_sha256(path: &std::path::Path) -> Result<String, EvidenceError> {
+    export::hash_file(path).map(|(_, sha256)| sha256)
+}

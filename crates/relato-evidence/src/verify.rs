@@ -28,6 +28,8 @@ use crate::minisign;
 #[derive(Debug, Clone)]
 pub struct Verified {
     pub manifest: Manifest,
+    /// SHA-256 of `manifest.json`: the bundle's identity, as `EXPORT_CREATED` logged it.
+    pub manifest_sha256: String,
     /// Files checked against `SHA256SUMS`.
     pub files: usize,
     pub custody_lines: u64,
@@ -171,5 +173,6 @@ pub fn verify(path: &Path, key: Option<&AgeKey>) -> Result<Verified, EvidenceErr
             return Err(EvidenceError::OriginalMismatch { item: item.id.clone() });
         }
     }
-    Ok(Verified { files: listed.len(), custody_lines: lines.len() as u64, manifest: m })
+    let manifest_sha256 = hex::encode(Sha256::digest(&manifest_bytes));
+    Ok(Verified { files: listed.len(), custody_lines: lines.len() as u64, manifest: m, manifest_sha256 })
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 use relato_evidence::{AgeKey, AgeRecipients, Packaging};
 use zeroize::Zeroizing;
 
+use crate::args::HandoverCommand;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::secrets;
@@ -93,18 +94,7 @@ pub fn verify(
     age_passphrase: bool,
     age_passphrase_file: Option<&Path>,
 ) -> Result<(), CliError> {
-    let key = if let Some(file) = age_identity {
-        let text = Zeroizing::new(std::fs::read_to_string(file).map_err(|e| {
-            CliError::with("cli.read_file", &[("path", file.display().to_string()), ("reason", e.to_string())])
-        })?);
-        Some(AgeKey::Identities(secret(text)))
-    } else if let Some(file) = age_passphrase_file {
-        Some(AgeKey::Passphrase(secret(secrets::read_secret_file(file)?)))
-    } else if age_passphrase {
-        Some(AgeKey::Passphrase(secret(secrets::prompt(&ctx.cat, "cli.age_passphrase_prompt", "")?)))
-    } else {
-        None
-    };
+    let key = age_key(ctx, age_identity, age_passphrase, age_passphrase_file)?;
     let verified = relato_evidence::verify(path, key.as_ref())?;
     let m = &verified.manifest;
     if ctx.json() {
@@ -128,6 +118,68 @@ pub fn verify(
                 ("signer", m.exported_by.name.clone()),
             ],
         );
+    }
+    Ok(())
+}
+
+/// What opens an encrypted bundle, from the flags (none: not encrypted).
+fn age_key(ctx: &Ctx, identity: Option<&Path>, prompt: bool, passphrase_file: Option<&Path>) -> Result<Option<AgeKey>, CliError> {
+    Ok(if let Some(file) = identity {
+        let text = Zeroizing::new(std::fs::read_to_string(file).map_err(|e| {
+            CliError::with("cli.read_file", &[("path", file.display().to_string()), ("reason", e.to_string())])
+        })?);
+        Some(AgeKey::Identities(secret(text)))
+    } else if let Some(file) = passphrase_file {
+        Some(AgeKey::Passphrase(secret(secrets::read_secret_file(file)?)))
+    } else if prompt {
+        Some(AgeKey::Passphrase(secret(secrets::prompt(&ctx.cat, "cli.age_passphrase_prompt", "")?)))
+    } else {
+        None
+    })
+}
+
+/// `relato handover deliver|receive`: one `ENTREGA` or `RECEPCION` line in
+/// the case's custody log. A bundle named with it is verified first and
+/// must be of this case; its manifest's and its file's SHA-256 are logged.
+pub fn handover(ctx: &Ctx, command: HandoverCommand) -> Result<(), CliError> {
+    let (kind, counterpart, d) = match command {
+        HandoverCommand::Deliver { to, details } => (relato_vault::HandOverKind::Delivery, to, details),
+        HandoverCommand::Receive { from, details } => (relato_vault::HandOverKind::Receipt, from, details),
+    };
+    let mut bundle = None;
+    if let Some(path) = &d.bundle {
+        let key = age_key(ctx, d.age_identity.as_deref(), false, d.age_passphrase_file.as_deref())?;
+        let verified = relato_evidence::verify(path, key.as_ref())?;
+        if verified.manifest.case.id != d.case_id {
+            return Err(CliError::with(
+                "cli.bundle_other_case",
+                &[("path", path.display().to_string()), ("reference", verified.manifest.case.reference.clone())],
+            ));
+        }
+        let file_sha256 = if path.is_file() { Some(relato_evidence::file_sha256(path)?) } else { None };
+        bundle = Some((verified.manifest_sha256, file_sha256));
+    }
+    let vault = ctx.unlock()?;
+    let h = relato_vault::HandOver {
+        kind,
+        counterpart: &counterpart,
+        institution: d.institution.as_deref(),
+        purpose: d.purpose.as_deref(),
+        medium: d.medium.as_deref(),
+        seal: d.seal.as_deref(),
+        bundle_sha256: bundle.as_ref().map(|b| b.0.as_str()),
+        file_sha256: bundle.as_ref().and_then(|b| b.1.as_deref()),
+    };
+    vault.log_handover(&d.case_id, &h)?;
+    let event = match kind {
+        relato_vault::HandOverKind::Delivery => "ENTREGA",
+        relato_vault::HandOverKind::Receipt => "RECEPCION",
+    };
+    if ctx.json() {
+        ctx.print_json(&serde_json::json!({"event": event, "case": d.case_id, "counterpart": counterpart,
+                                            "bundle_sha256": h.bundle_sha256, "file_sha256": h.file_sha256}));
+    } else {
+        ctx.say("cli.handover_logged", &[("event", event.to_owned()), ("who", counterpart.clone())]);
     }
     Ok(())
 }
