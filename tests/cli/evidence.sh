@@ -137,6 +137,24 @@ said=$("$relato" verify "$work/EXP-2026-031.zip.age" 2>&1); status=$?
 set -e
 [ $status -ne 0 ] && echo "$said" | grep -qi "age" || fail "verify without the key should say it needs one: $status $said"
 
+step "receive: another vault takes the encrypted bundle in, and its own bundle carries the history"
+(
+  export RELATO_VAULT="$work/fiscalia.relato" RELATO_USER=Raul RELATO_PASSPHRASE_FILE="$work/raul.pass"
+  printf 'otra frase de acceso larga\n' >"$work/raul.pass"
+  "$relato" init --org "Fiscalía de Oaxaca" --admin Raul --recovery-out "$work/raul-recovery.txt" >/dev/null
+  got=$("$relato" --json receive "$work/EXP-2026-031.zip.age" --from "Luisa Litigante" --seal "SELLO-7" --age-identity "$work/expert.key")
+  case2=$(echo "$got" | python3 -c 'import json,sys; print(json.load(sys.stdin)["case"])')
+  session_here=$(echo "$got" | python3 -c 'import json,sys; print(json.load(sys.stdin)["sessions"][0]["session"])')
+  "$relato" log show --case "$case2" | grep -q '"event":"RECEPCION"' || fail "no RECEPCION in the receiving vault"
+  "$relato" log verify --case "$case2" >/dev/null || fail "the receiving vault's chain does not verify"
+  "$relato" export --session "$session_here" --out "$work/onward" >/dev/null
+  [ -f "$work/onward/custody/received/R1/custody/custody.jsonl" ] || fail "the onward bundle lacks the received history"
+  (cd "$work/onward" && sha256sum --quiet -c SHA256SUMS) || fail "sha256sum on the onward bundle"
+  "$relato" verify "$work/onward" >/dev/null || fail "relato verify on the onward bundle"
+  [ "$(sha256sum "$work/onward/evidence/EV-001.wav" | cut -d' ' -f1)" = "$(sha256sum "$work/entrevista.wav" | cut -d' ' -f1)" ] \
+    || fail "the original changed on its way"
+)
+
 step "--age-passphrase-file: the real age opens it with the passphrase"
 printf 'una frase para la fiscalía\n' >"$work/bundle.pass"
 "$relato" export --session "$session_id" --out "$work/pass.zip.age" --age-passphrase-file "$work/bundle.pass" >/dev/null

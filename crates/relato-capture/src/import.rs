@@ -9,7 +9,7 @@
 //! The file is then decoded once to compute the waveform peaks the review
 //! workspace draws — the decoded samples go nowhere else.
 
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::Path;
 
 use relato_vault::{AudioFormat, Counters, Origin, Recording, RecordingEnd, RecordingState, SampleFormat, StreamWriter, Vault};
@@ -38,37 +38,89 @@ pub struct Probed {
     pub sample_format: SampleFormat,
 }
 
-/// Opens `path` as a symphonia format reader, or says it is not audio.
-fn open_reader(path: &Path) -> Result<Box<dyn FormatReader>, CaptureError> {
-    let io = |e: std::io::Error| CaptureError::Io(format!("{}: {e}", path.display()));
-    let file = std::fs::File::open(path).map_err(io)?;
-    let extension = extension(path);
+/// Something to read an original from, whole, any number of times.
+pub trait ImportRead: Read + Seek + Send + Sync {}
+impl<T: Read + Seek + Send + Sync> ImportRead for T {}
+
+/// An original to import that is not (only) a file on disk: an entry of
+/// a bundle read in place, say. Opened afresh for each pass (probe, copy,
+/// peaks), never copied to disk.
+pub struct ImportSource<'a> {
+    /// The file's name, as the recording's origin keeps it; its extension
+    /// hints the format.
+    pub name: &'a str,
+    pub open: &'a dyn Fn() -> std::io::Result<Box<dyn ImportRead>>,
+}
+
+/// An [`ImportRead`] as symphonia's source.
+struct Media(Box<dyn ImportRead>, Option<u64>);
+
+impl Read for Media {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl Seek for Media {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.0.seek(to)
+    }
+}
+
+impl symphonia::core::io::MediaSource for Media {
+    fn is_seekable(&self) -> bool {
+        true
+    }
+
+    fn byte_len(&self) -> Option<u64> {
+        self.1
+    }
+}
+
+/// Opens `source` as a symphonia format reader, or says it is not audio.
+fn open_reader(source: &ImportSource<'_>) -> Result<Box<dyn FormatReader>, CaptureError> {
+    let io = |e: std::io::Error| CaptureError::Io(format!("{}: {e}", source.name));
+    let mut reader = (source.open)().map_err(io)?;
+    let len = reader.seek(std::io::SeekFrom::End(0)).map_err(io)?;
+    reader.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+    let extension = extension(source.name);
     let mut hint = Hint::new();
     if !extension.is_empty() {
         hint.with_extension(&extension);
     }
-    let stream = MediaSourceStream::new(Box::new(file), Default::default());
+    let stream = MediaSourceStream::new(Box::new(Media(reader, Some(len))), Default::default());
     let probed = symphonia::default::get_probe()
         .format(&hint, stream, &FormatOptions::default(), &MetadataOptions::default())
-        .map_err(|_| CaptureError::NotAudio { file: display_name(path) })?;
+        .map_err(|_| CaptureError::NotAudio { file: source.name.to_owned() })?;
     Ok(probed.format)
 }
 
-fn extension(path: &Path) -> String {
-    path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_lowercase()
+fn extension(name: &str) -> String {
+    Path::new(name).extension().and_then(|e| e.to_str()).unwrap_or_default().to_lowercase()
+}
+
+/// A file on disk as an [`ImportSource`]'s opener.
+fn open_file(path: &Path) -> impl Fn() -> std::io::Result<Box<dyn ImportRead>> + '_ {
+    move || Ok(Box::new(std::io::BufReader::new(std::fs::File::open(path)?)) as Box<dyn ImportRead>)
 }
 
 /// Reads enough of `path` to know it is audio symphonia can decode.
 pub fn probe(path: &Path) -> Result<Probed, CaptureError> {
-    let reader = open_reader(path)?;
-    let not_audio = || CaptureError::NotAudio { file: display_name(path) };
+    let name = display_name(path);
+    probe_source(&ImportSource { name: &name, open: &open_file(path) })
+}
+
+/// [`probe`] for any [`ImportSource`].
+pub fn probe_source(source: &ImportSource<'_>) -> Result<Probed, CaptureError> {
+    let reader = open_reader(source)?;
+    let not_audio = || CaptureError::NotAudio { file: source.name.to_owned() };
     let track = reader.default_track().ok_or_else(not_audio)?;
     let params = &track.codec_params;
     let codec = symphonia::default::get_codecs()
         .get_codec(params.codec)
         .map(|d| d.short_name.to_owned())
-        .ok_or_else(|| CaptureError::UnsupportedFile { file: display_name(path) })?;
-    let extension = extension(path);
+        .ok_or_else(|| CaptureError::UnsupportedFile { file: source.name.to_owned() })?;
+    let extension = extension(source.name);
     Ok(Probed {
         container: if extension.is_empty() { "audio".into() } else { extension },
         codec,
@@ -87,10 +139,10 @@ pub fn probe(path: &Path) -> Result<Probed, CaptureError> {
 /// Decodes `path` and writes its waveform peaks ([`Peaks`]: min and max of
 /// every 480 frames). A packet that does not decode is skipped, as players
 /// do; the original is unaffected either way.
-fn decode_peaks(path: &Path, out: &mut StreamWriter<'_>) -> Result<(), CaptureError> {
+fn decode_peaks(source: &ImportSource<'_>, out: &mut StreamWriter<'_>) -> Result<(), CaptureError> {
     // Peaks are a view, never a reason to refuse the original: a file the
     // decoder cannot open gets no peaks. Only the vault's own errors count.
-    let Ok(mut reader) = open_reader(path) else { return Ok(()) };
+    let Ok(mut reader) = open_reader(source) else { return Ok(()) };
     let Some(track) = reader.default_track() else { return Ok(()) };
     let track_id = track.id;
     let Ok(mut decoder) = symphonia::default::get_codecs().make(&track.codec_params, &DecoderOptions::default()) else {
@@ -136,11 +188,20 @@ fn display_name(path: &Path) -> String {
 /// Stores `path` as an imported original of `session_id`, logged
 /// (`IMPORT_START`, `IMPORT_END`, `HASH_RECORDED`).
 pub fn import_file(vault: &Vault, session_id: &str, path: &Path) -> Result<Recording, CaptureError> {
-    let probed = probe(path)?;
-    let io = |e: std::io::Error| CaptureError::Io(format!("{}: {e}", path.display()));
-    let size_bytes = std::fs::metadata(path).map_err(io)?.len();
+    let name = display_name(path);
+    import_source(vault, session_id, &ImportSource { name: &name, open: &open_file(path) })
+}
+
+/// [`import_file`] for any [`ImportSource`]: the bytes it reads are the
+/// original, stored and hashed as they are.
+pub fn import_source(vault: &Vault, session_id: &str, source: &ImportSource<'_>) -> Result<Recording, CaptureError> {
+    let probed = probe_source(source)?;
+    let io = |e: std::io::Error| CaptureError::Io(format!("{}: {e}", source.name));
+    let mut file = (source.open)().map_err(io)?;
+    let size_bytes = file.seek(std::io::SeekFrom::End(0)).map_err(io)?;
+    file.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
     let origin = Origin::Imported {
-        file_name: display_name(path),
+        file_name: source.name.to_owned(),
         size_bytes,
         container: format!("{} ({})", probed.container, probed.codec),
         // The rate places the waveform's peaks and markers in time.
@@ -150,7 +211,6 @@ pub fn import_file(vault: &Vault, session_id: &str, path: &Path) -> Result<Recor
         },
     };
     let (rec, mut stream, mut peaks) = vault.begin_recording(session_id, origin)?;
-    let mut file = std::fs::File::open(path).map_err(io)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 256 * 1024];
     let mut copied = 0u64;
@@ -164,7 +224,7 @@ pub fn import_file(vault: &Vault, session_id: &str, path: &Path) -> Result<Recor
         copied += n as u64;
     }
     stream.finish()?;
-    decode_peaks(path, &mut peaks)?;
+    decode_peaks(source, &mut peaks)?;
     peaks.finish()?;
     let sha256 = hex::encode(hasher.finalize());
     // What the vault holds must be the file, byte for byte.

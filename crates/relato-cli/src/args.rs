@@ -156,6 +156,34 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         age_passphrase_file: Option<PathBuf>,
     },
+    /// Receive another vault's bundle: verify it, import its originals, transcripts and annotations into a case, keep its custody history (RECEPCION)
+    Receive {
+        /// The bundle folder, zip or age-encrypted zip
+        path: PathBuf,
+        /// Who delivered it
+        #[arg(long, value_name = "NAME")]
+        from: String,
+        /// A case of this vault to add its sessions to [default: a new case with the bundle's reference]
+        #[arg(long = "case", value_name = "ID")]
+        case_id: Option<String>,
+        /// The deliverer's institution
+        #[arg(long, value_name = "TEXT")]
+        institution: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        purpose: Option<String>,
+        /// How it travelled: USB drive, optical disc, secure transfer…
+        #[arg(long, value_name = "TEXT")]
+        medium: Option<String>,
+        /// The number on the evidence seal or package
+        #[arg(long, value_name = "TEXT")]
+        seal: Option<String>,
+        /// An age identity file, if the bundle is encrypted
+        #[arg(long, value_name = "FILE", conflicts_with = "age_passphrase_file")]
+        age_identity: Option<PathBuf>,
+        /// The passphrase on this file's first line, if the bundle is encrypted to one
+        #[arg(long, value_name = "FILE")]
+        age_passphrase_file: Option<PathBuf>,
+    },
     /// Record that a case's evidence was handed over (ENTREGA) or received (RECEPCION)
     #[command(subcommand)]
     Handover(HandoverCommand),

@@ -67,6 +67,20 @@ fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             commands::evidence::verify(ctx, &path, age_identity.as_deref(), age_passphrase, age_passphrase_file.as_deref())
         }
         Command::Handover(h) => commands::evidence::handover(ctx, h),
+        Command::Receive { path, from, case_id, institution, purpose, medium, seal, age_identity, age_passphrase_file } => {
+            let key = commands::evidence::age_key(ctx, age_identity.as_deref(), false, age_passphrase_file.as_deref())?;
+            let request = relato_evidence::ReceiveRequest {
+                path: &path,
+                key: key.as_ref(),
+                into_case: case_id.as_deref(),
+                from: &from,
+                institution: institution.as_deref(),
+                purpose: purpose.as_deref(),
+                medium: medium.as_deref(),
+                seal: seal.as_deref(),
+            };
+            commands::evidence::receive(ctx, &request)
+        }
         Command::Record { session_id, seconds, device } => commands::record::record(ctx, &session_id, seconds, device.as_deref()),
     }
 }

@@ -20,6 +20,7 @@
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
+use base64::Engine as _;
 use relato_review::stored;
 use relato_review::{Lang, Transcript};
 use relato_vault::{Origin, Recording, Vault};
@@ -325,6 +326,27 @@ fn write_bundle(v: &Vault, req: &ExportRequest<'_>, sink: &mut dyn Sink, parts: 
     let sign = |b: &[u8]| v.sign_as_me(b);
     w.text("custody/custody.head.minisig", &minisign::signature_file(&my_public, head.as_bytes(), "relato custody head", sign))?;
 
+    // The history of bundles received for the case, as they came: their
+    // signed manifests, custody chains and keys (and their own received
+    // histories), so a verifier can follow the evidence back to its
+    // first recording.
+    let mut received = Vec::new();
+    for (n, r) in v.received_bundles(&case.id)?.into_iter().enumerate() {
+        let dir = format!("{}/R{}", manifest::RECEIVED, n + 1);
+        for (path, data) in &r.files {
+            let carried = [manifest::MANIFEST, manifest::MANIFEST_MINISIG, manifest::MANIFEST_SIG].contains(&path.as_str())
+                || path.starts_with("custody/")
+                || path.starts_with("keys/");
+            if carried && manifest::safe_path(path) {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(data)
+                    .map_err(|e| EvidenceError::Io { path: format!("received bundle {}", r.id), reason: e.to_string() })?;
+                w.bytes(&format!("{dir}/{path}"), &bytes)?;
+            }
+        }
+        received.push(manifest::ReceivedRef { dir, manifest_sha256: r.manifest_sha256 });
+    }
+
     // Keys: the organisation's, and every certified signer's.
     let (org, org_id) = v.organisation_key();
     keys::write_public(&mut w, "organisation", &org, "relato organisation key")?;
@@ -371,6 +393,7 @@ fn write_bundle(v: &Vault, req: &ExportRequest<'_>, sink: &mut dyn Sink, parts: 
         items,
         custody: CustodyRef { chain: case.id.clone(), lines: lines.len() as u64, head_seq: lines.len() as u64, head_sha256 },
         files: Vec::new(),
+        received,
     };
     w.text("LEEME-VERIFICAR.txt", &instructions::leeme(&manifest_without_files))?;
     w.text("VERIFY.txt", &instructions::verify(&manifest_without_files))?;

@@ -49,6 +49,7 @@ mod instructions;
 mod keys;
 pub mod manifest;
 pub mod minisign;
+pub mod receive;
 pub mod redaction;
 mod sink;
 mod source;
@@ -59,6 +60,7 @@ pub use encryption::{AgeKey, AgeRecipients};
 pub use export::{export, ExportRequest, Exported, Packaging};
 pub use keys::pem;
 pub use manifest::Manifest;
+pub use receive::{receive, ReceiveRequest, Received};
 pub use redaction::{AudioRedaction, SessionRedaction};
 pub use verify::{verify, Verified};
 

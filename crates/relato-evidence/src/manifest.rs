@@ -19,6 +19,8 @@ pub const MANIFEST_MINISIG: &str = "manifest.json.minisig";
 pub const MANIFEST_SIG: &str = "manifest.json.sig";
 pub const SUMS: &str = "SHA256SUMS";
 pub const SUMS_MINISIG: &str = "SHA256SUMS.minisig";
+/// Where received bundles' histories go.
+pub const RECEIVED: &str = "custody/received";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -33,6 +35,19 @@ pub struct Manifest {
     pub items: Vec<Item>,
     pub custody: CustodyRef,
     pub files: Vec<FileRef>,
+    /// Bundles of the case received from other vaults, whose signed
+    /// history is carried under `custody/received/<dir>/`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub received: Vec<ReceivedRef>,
+}
+
+/// A received bundle's history in this bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceivedRef {
+    /// `custody/received/R1`, …: its manifest, custody and keys, as they were.
+    pub dir: String,
+    /// SHA-256 of its `manifest.json`, as this case's `RECEPCION` names it.
+    pub manifest_sha256: String,
 }
 
 /// A public key in the bundle (`keys/<file>.pub` and `.pem`).

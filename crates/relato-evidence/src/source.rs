@@ -73,6 +73,20 @@ impl Source {
         }
     }
 
+    /// Where a file lies: `None` in a folder (read it by path), else the
+    /// byte range of its stored (uncompressed) data inside the zip, or
+    /// inside the zip's decryption.
+    pub(crate) fn entry_range(&self, rel: &str) -> Result<Option<(u64, u64)>, EvidenceError> {
+        let Source::Zip { archive, prefix, .. } = self else { return Ok(None) };
+        let mut archive = archive.borrow_mut();
+        let entry = archive.by_name(&format!("{prefix}{rel}")).map_err(|_| EvidenceError::MissingFile { file: rel.to_owned() })?;
+        let start = entry.data_start();
+        match (entry.compression(), start) {
+            (zip::CompressionMethod::Stored, Some(start)) => Ok(Some((start, entry.size()))),
+            _ => Err(EvidenceError::NotABundle { path: rel.to_owned(), reason: "a compressed original (bundles store them)".into() }),
+        }
+    }
+
     /// A whole (small) file.
     pub(crate) fn read(&self, rel: &str) -> Result<Vec<u8>, EvidenceError> {
         let mut out = Vec::new();

@@ -7,8 +7,10 @@
 //! and of `SHA256SUMS`; every listed file's hash, none missing and none
 //! extra; the manifest's list agrees with `SHA256SUMS`; the custody chain
 //! line by line (`prev` rule, each line's signature by a key the
-//! organisation certified); its head and the head's signature; and each
-//! original's hash equals the manifest's and its `HASH_RECORDED` line.
+//! organisation certified); its head and the head's signature; each
+//! received history it carries, the same way with its own keys, named by
+//! a `RECEPCION` of the chain; and each original's hash equals the
+//! manifest's and its `HASH_RECORDED` line.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -40,47 +42,16 @@ pub struct Verified {
 pub fn verify(path: &Path, key: Option<&AgeKey>) -> Result<Verified, EvidenceError> {
     let bundle = Source::open(path, key)?;
     let not_a_bundle = |reason: String| EvidenceError::NotABundle { path: path.display().to_string(), reason };
-    let read = |rel: &str| bundle.read(rel);
-    let text = |rel: &str| -> Result<String, EvidenceError> {
-        String::from_utf8(read(rel)?).map_err(|_| EvidenceError::FileChanged { file: rel.into(), expected: "UTF-8 text".into(), found: "other bytes".into() })
-    };
     if !bundle.has(manifest::MANIFEST) {
         return Err(not_a_bundle("no manifest.json".into()));
     }
-    let manifest_bytes = read(manifest::MANIFEST)?;
+    let manifest_bytes = bundle.read(manifest::MANIFEST)?;
     let m = Manifest::parse(&manifest_bytes)?;
-    for name in [&m.organisation.file, &m.exported_by.key.file] {
-        if !safe_path(name) || name.contains('/') {
-            return Err(not_a_bundle(format!("bad key name {name:?}")));
-        }
-    }
 
-    // Keys: the organisation's, and the exporter's certificate by it.
-    let org_file = format!("keys/{}.pub", m.organisation.file);
-    let org = minisign::read_public_key(&text(&org_file)?).map_err(|_| EvidenceError::BadSignature { file: org_file.clone() })?;
-    let certified = |key_id: &str| -> Result<VerifyingKey, EvidenceError> {
-        let uncertified = || EvidenceError::UncertifiedKey { key: key_id.to_owned() };
-        if !safe_path(key_id) || key_id.contains('/') {
-            return Err(uncertified());
-        }
-        let public = minisign::read_public_key(&text(&format!("keys/{key_id}.pub"))?).map_err(|_| uncertified())?;
-        let cert: SignedCertificate = serde_json::from_slice(&read(&format!("keys/{key_id}.cert.json"))?).map_err(|_| uncertified())?;
-        cert.verify(&org, &public).map_err(|_| uncertified())?;
-        Ok(public)
-    };
-    let exporter = certified(&m.exported_by.key.file)?;
-
-    // The exporter's signatures.
-    let check_minisig = |file: &str, signed: &[u8]| -> Result<(), EvidenceError> {
-        let sig = text(&format!("{file}.minisig"))?;
-        minisign::verify(&exporter, signed, &sig).map(|_| ()).map_err(|_| EvidenceError::BadSignature { file: format!("{file}.minisig") })
-    };
-    check_minisig(manifest::MANIFEST, &manifest_bytes)?;
-    let raw = read(manifest::MANIFEST_SIG)?;
-    let raw = Signature::from_slice(&raw).map_err(|_| EvidenceError::BadSignature { file: manifest::MANIFEST_SIG.into() })?;
-    exporter.verify(&manifest_bytes, &raw).map_err(|_| EvidenceError::BadSignature { file: manifest::MANIFEST_SIG.into() })?;
-    let sums_text = text(manifest::SUMS)?;
-    check_minisig(manifest::SUMS, sums_text.as_bytes())?;
+    // Who signed the manifest and the checksums.
+    let exporter = check_signatures(&bundle, "", &m, &manifest_bytes)?;
+    let sums_text = text(&bundle, manifest::SUMS)?;
+    check_minisig(&bundle, &exporter, manifest::SUMS, sums_text.as_bytes())?;
 
     // Every file, by SHA256SUMS: none changed, none missing, none extra.
     let mut listed: BTreeMap<String, String> = BTreeMap::new();
@@ -127,37 +98,9 @@ pub fn verify(path: &Path, key: Option<&AgeKey>) -> Result<Verified, EvidenceErr
         }
     }
 
-    // The custody chain, line by line.
-    let jsonl = text("custody/custody.jsonl")?;
-    let sigs = text("custody/custody.jsonl.sig")?;
-    let lines: Vec<&str> = jsonl.lines().collect();
-    let sig_lines: Vec<&str> = sigs.lines().collect();
-    if lines.len() != sig_lines.len() {
-        let line = lines.len().min(sig_lines.len()) as u64 + 1;
-        return Err(EvidenceError::ChainBroken { line, reason: "custody.jsonl and custody.jsonl.sig have different numbers of lines".into() });
-    }
-    let signed: Vec<SignedLine> = lines.iter().zip(&sig_lines).map(|(l, s)| SignedLine { line: (*l).to_owned(), sig: (*s).to_owned() }).collect();
-    let mut keys: HashMap<String, Option<VerifyingKey>> = HashMap::new();
-    for l in &signed {
-        let actor = serde_json::from_str::<serde_json::Value>(&l.line).ok().and_then(|v| v["actor"]["key"].as_str().map(str::to_owned));
-        if let Some(id) = actor {
-            if let std::collections::hash_map::Entry::Vacant(slot) = keys.entry(id) {
-                let key = certified(slot.key()).ok();
-                slot.insert(key);
-            }
-        }
-    }
-    let book = |id: &str| -> Option<KnownKey> {
-        keys.get(id).cloned().flatten().map(|public| KnownKey { public, certificate: Ok(()), revoked_at: None })
-    };
-    custody::verify_chain(&m.custody.chain, &signed, &book)?;
-    let last = lines.last().ok_or(EvidenceError::HeadMismatch)?;
-    let head_sha = hex::encode(Sha256::digest(last.as_bytes()));
-    let head = text("custody/custody.head")?;
-    if head != format!("{} {}\n", lines.len(), head_sha) || m.custody.head_sha256 != head_sha || m.custody.lines != lines.len() as u64 {
-        return Err(EvidenceError::HeadMismatch);
-    }
-    check_minisig("custody/custody.head", head.as_bytes())?;
+    // The custody chain (and, recursively, the histories of bundles
+    // received for the case).
+    let lines = check_chain(&bundle, "", &m, &exporter)?;
 
     // Each original: the file's hash, the manifest's, and HASH_RECORDED agree.
     let recorded: HashMap<String, String> = lines
@@ -175,4 +118,114 @@ pub fn verify(path: &Path, key: Option<&AgeKey>) -> Result<Verified, EvidenceErr
     }
     let manifest_sha256 = hex::encode(Sha256::digest(&manifest_bytes));
     Ok(Verified { files: listed.len(), custody_lines: lines.len() as u64, manifest: m, manifest_sha256 })
+}
+
+/// A key of the bundle under `prefix`, certified by its organisation key.
+fn certified(bundle: &Source, prefix: &str, m: &Manifest, key_id: &str) -> Result<VerifyingKey, EvidenceError> {
+    let org_file = format!("{prefix}keys/{}.pub", m.organisation.file);
+    let org = minisign::read_public_key(&text(bundle, &org_file)?).map_err(|_| EvidenceError::BadSignature { file: org_file.clone() })?;
+    let uncertified = || EvidenceError::UncertifiedKey { key: key_id.to_owned() };
+    if !safe_path(key_id) || key_id.contains('/') {
+        return Err(uncertified());
+    }
+    let public = minisign::read_public_key(&text(bundle, &format!("{prefix}keys/{key_id}.pub"))?).map_err(|_| uncertified())?;
+    let cert: SignedCertificate =
+        serde_json::from_slice(&bundle.read(&format!("{prefix}keys/{key_id}.cert.json"))?).map_err(|_| uncertified())?;
+    cert.verify(&org, &public).map_err(|_| uncertified())?;
+    Ok(public)
+}
+
+/// Under `prefix` (empty for the bundle itself, `custody/received/R1/`
+/// for a history it carries): the organisation key, the exporter's
+/// certificate by it, and the exporter's two signatures of the manifest.
+/// Returns the exporter's key.
+fn check_signatures(bundle: &Source, prefix: &str, m: &Manifest, manifest_bytes: &[u8]) -> Result<VerifyingKey, EvidenceError> {
+    let at = |rel: &str| format!("{prefix}{rel}");
+    for name in [&m.organisation.file, &m.exported_by.key.file] {
+        if !safe_path(name) || name.contains('/') {
+            return Err(EvidenceError::NotABundle { path: at(manifest::MANIFEST), reason: format!("bad key name {name:?}") });
+        }
+    }
+    let exporter = certified(bundle, prefix, m, &m.exported_by.key.file)?;
+    // The exporter's signatures of the manifest.
+    check_minisig(bundle, &exporter, &at(manifest::MANIFEST), manifest_bytes)?;
+    let sig_file = at(manifest::MANIFEST_SIG);
+    let raw = bundle.read(&sig_file)?;
+    let raw = Signature::from_slice(&raw).map_err(|_| EvidenceError::BadSignature { file: sig_file.clone() })?;
+    exporter.verify(manifest_bytes, &raw).map_err(|_| EvidenceError::BadSignature { file: sig_file.clone() })?;
+    Ok(exporter)
+}
+
+/// Under `prefix`: the custody chain line by line (`prev`, each line
+/// signed by a key the organisation certified), its head and the head's
+/// signature; then each received history in turn, which a `RECEPCION` of
+/// this chain must name. Returns the chain's lines.
+fn check_chain(bundle: &Source, prefix: &str, m: &Manifest, exporter: &VerifyingKey) -> Result<Vec<String>, EvidenceError> {
+    let at = |rel: &str| format!("{prefix}{rel}");
+    // The custody chain, line by line.
+    let jsonl = text(bundle, &at("custody/custody.jsonl"))?;
+    let sigs = text(bundle, &at("custody/custody.jsonl.sig"))?;
+    let lines: Vec<&str> = jsonl.lines().collect();
+    let sig_lines: Vec<&str> = sigs.lines().collect();
+    if lines.len() != sig_lines.len() {
+        let line = lines.len().min(sig_lines.len()) as u64 + 1;
+        return Err(EvidenceError::ChainBroken { line, reason: "custody.jsonl and custody.jsonl.sig have different numbers of lines".into() });
+    }
+    let signed: Vec<SignedLine> = lines.iter().zip(&sig_lines).map(|(l, s)| SignedLine { line: (*l).to_owned(), sig: (*s).to_owned() }).collect();
+    let mut keys: HashMap<String, Option<VerifyingKey>> = HashMap::new();
+    for l in &signed {
+        let actor = serde_json::from_str::<serde_json::Value>(&l.line).ok().and_then(|v| v["actor"]["key"].as_str().map(str::to_owned));
+        if let Some(id) = actor {
+            if let std::collections::hash_map::Entry::Vacant(slot) = keys.entry(id) {
+                let key = certified(bundle, prefix, m, slot.key()).ok();
+                slot.insert(key);
+            }
+        }
+    }
+    let book = |id: &str| -> Option<KnownKey> {
+        keys.get(id).cloned().flatten().map(|public| KnownKey { public, certificate: Ok(()), revoked_at: None })
+    };
+    custody::verify_chain(&m.custody.chain, &signed, &book)?;
+    let last = lines.last().ok_or(EvidenceError::HeadMismatch)?;
+    let head_sha = hex::encode(Sha256::digest(last.as_bytes()));
+    let head = text(bundle, &at("custody/custody.head"))?;
+    if head != format!("{} {}\n", lines.len(), head_sha) || m.custody.head_sha256 != head_sha || m.custody.lines != lines.len() as u64 {
+        return Err(EvidenceError::HeadMismatch);
+    }
+    check_minisig(bundle, exporter, &at("custody/custody.head"), head.as_bytes())?;
+
+    // Received histories: each as it was signed, and named by a reception here.
+    for r in &m.received {
+        let dir = format!("{}/", r.dir);
+        if !safe_path(&r.dir) || !r.dir.starts_with(manifest::RECEIVED) {
+            return Err(EvidenceError::NotABundle { path: at(manifest::MANIFEST), reason: format!("bad received history {:?}", r.dir) });
+        }
+        let nested_file = at(&format!("{dir}{}", manifest::MANIFEST));
+        let nested_bytes = bundle.read(&nested_file)?;
+        let found = hex::encode(Sha256::digest(&nested_bytes));
+        if found != r.manifest_sha256 {
+            return Err(EvidenceError::FileChanged { file: nested_file, expected: r.manifest_sha256.clone(), found });
+        }
+        let received_here = lines.iter().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()).any(|e| {
+            e["event"] == "RECEPCION" && e["objects"].as_array().is_some_and(|o| o.iter().any(|o| o["sha256"] == r.manifest_sha256.as_str()))
+        });
+        if !received_here {
+            return Err(EvidenceError::ChainBroken { line: lines.len() as u64, reason: format!("no RECEPCION names the received bundle {}", r.dir) });
+        }
+        let nested = Manifest::parse(&nested_bytes)?;
+        let nested_prefix = at(&dir);
+        let nested_exporter = check_signatures(bundle, &nested_prefix, &nested, &nested_bytes)?;
+        check_chain(bundle, &nested_prefix, &nested, &nested_exporter)?;
+    }
+    Ok(lines.iter().map(|l| (*l).to_owned()).collect())
+}
+
+fn text(bundle: &Source, rel: &str) -> Result<String, EvidenceError> {
+    String::from_utf8(bundle.read(rel)?).map_err(|_| EvidenceError::FileChanged { file: rel.into(), expected: "UTF-8 text".into(), found: "other bytes".into() })
+}
+
+/// `<file>.minisig` verifies `signed` with `key`.
+fn check_minisig(bundle: &Source, key: &VerifyingKey, file: &str, signed: &[u8]) -> Result<(), EvidenceError> {
+    let sig = text(bundle, &format!("{file}.minisig"))?;
+    minisign::verify(key, signed, &sig).map(|_| ()).map_err(|_| EvidenceError::BadSignature { file: format!("{file}.minisig") })
 }

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use relato_capture::{FakeSource, Pace, Recorder, RecorderOptions};
-use relato_evidence::{export, verify, AgeKey, AgeRecipients, AudioRedaction, EvidenceError, ExportRequest, Packaging, SessionRedaction};
+use relato_evidence::{export, receive, verify, AgeKey, AgeRecipients, AudioRedaction, EvidenceError, ExportRequest, Packaging, ReceiveRequest, SessionRedaction};
 use relato_review::{stored, Annotation, Segment, Speaker, Tier, Transcript};
 use relato_vault::{AudioFormat, CaseFields, KdfParams, Language, NewSession, NewVault, SampleFormat, SessionFields, Vault};
 
@@ -414,4 +414,81 @@ fn a_redacted_derivative_names_its_parent_and_changes_only_what_was_asked() {
     let request = ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging: Packaging::Folder, redactions: &bad };
     assert!(matches!(export(&v, &request), Err(EvidenceError::Redaction { .. })));
     assert!(!out.exists() && !dir.path().join("bad.partial").exists());
+}
+
+fn events(v: &Vault, case_id: &str) -> Vec<serde_json::Value> {
+    v.custody_lines(case_id).unwrap().iter().map(|l| serde_json::from_str(&l.line).unwrap()).collect()
+}
+
+/// A collaborating organisation receives a bundle: verified first; its
+/// original, transcript and annotation become records of a case there;
+/// `RECEPCION` names it; and the bundles that vault makes of the case
+/// carry the sender's signed history, which verifies.
+#[test]
+fn a_received_bundle_keeps_its_history_into_the_next_bundle() {
+    use age::secrecy::{ExposeSecret, SecretString};
+    let dir = tempfile::tempdir().unwrap();
+    let (sender, _, session) = vault_with_recorded_session(dir.path());
+    let sessions = [session];
+    let identity = age::x25519::Identity::generate();
+    let sent = dir.path().join("EXP-2026-031.zip.age");
+    let packaging = Packaging::Age(AgeRecipients::Keys(vec![identity.to_public().to_string()]));
+    let done = export(&sender, &ExportRequest { sessions: &sessions, out: &sent, purpose: Some("colaboración"), recipient: None, packaging, redactions: &[] }).unwrap();
+
+    let theirs = dir.path().join("fiscalia");
+    std::fs::create_dir(&theirs).unwrap();
+    let (receiver, _) = Vault::create(
+        &theirs.join("vault.relato"),
+        NewVault { organisation: "Fiscalía de Oaxaca", admin_name: "Raúl", admin_passphrase: PASS, kdf: KdfParams::insecure_fast() },
+    )
+    .unwrap();
+    let key = AgeKey::Identities(SecretString::from(identity.to_string().expose_secret().to_owned()));
+    let request = |key| ReceiveRequest {
+        path: &sent,
+        key,
+        into_case: None,
+        from: "Luisa Litigante",
+        institution: Some("ODI Oaxaca"),
+        purpose: Some("colaboración"),
+        medium: Some("USB"),
+        seal: Some("SELLO-7"),
+    };
+    // Without the key: refused, nothing made.
+    assert!(matches!(receive(&receiver, &request(None)), Err(EvidenceError::AgeKeyNeeded { .. })));
+    assert!(receiver.cases().unwrap().is_empty(), "a refused bundle makes no case");
+
+    let got = receive(&receiver, &request(Some(&key))).unwrap();
+    assert_eq!(got.originals.len(), 1);
+    assert_eq!(got.originals[0].sha256, done.manifest.items[0].sha256, "the original arrives byte for byte");
+    assert_eq!((got.transcripts, got.annotations, got.annotations_not_taken), (1, 1, 0));
+    let case = receiver.case(&got.case_id).unwrap();
+    assert_eq!(case.reference, "EXP-2026-031");
+    let here = events(&receiver, &got.case_id);
+    let reception = here.iter().find(|e| e["event"] == "RECEPCION").expect("RECEPCION is logged");
+    assert_eq!(reception["objects"][0]["sha256"], done.manifest_sha256.as_str());
+    assert_eq!(reception["details"]["from"], "Luisa Litigante");
+    assert_eq!(reception["details"]["seal"], "SELLO-7");
+    assert!(here.iter().any(|e| e["event"] == "HASH_RECORDED" && e["objects"][0]["sha256"] == done.manifest.items[0].sha256.as_str()));
+
+    // The receiver's own bundle of the case carries the sender's history.
+    let (label, received_session) = &got.sessions[0];
+    assert_eq!(label, "S01");
+    let onward = dir.path().join("onward");
+    let sessions = [received_session.clone()];
+    let next = export(&receiver, &ExportRequest { sessions: &sessions, out: &onward, purpose: None, recipient: None, packaging: Packaging::Folder, redactions: &[] }).unwrap();
+    assert_eq!(next.manifest.received.len(), 1);
+    assert_eq!(next.manifest.received[0].manifest_sha256, done.manifest_sha256);
+    let carried = onward.join("custody/received/R1");
+    assert!(carried.join("custody/custody.jsonl").is_file() && carried.join("manifest.json.minisig").is_file());
+    verify(&onward, None).expect("a bundle carrying a received history verifies");
+    assert_eq!(next.manifest.items[0].sha256, done.manifest.items[0].sha256, "the same original, still");
+
+    // The carried history altered: caught.
+    let copy = dir.path().join("onward-changed");
+    copy_dir(&onward, &copy);
+    let chain = copy.join("custody/received/R1/custody/custody.jsonl");
+    let text = std::fs::read_to_string(&chain).unwrap().replacen("Ana", "Eva", 1);
+    std::fs::write(&chain, text).unwrap();
+    let said = verify(&copy, None).expect_err("a changed received history fails").to_string();
+    assert!(said.contains("custody/received/R1/custody/custody.jsonl"), "{said}");
 }

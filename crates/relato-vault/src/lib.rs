@@ -34,6 +34,7 @@ mod store;
 pub mod stream;
 mod streams;
 mod evidence;
+mod received;
 mod transcripts;
 mod vocabulary;
 mod users;
@@ -51,6 +52,7 @@ pub use keyslot::{KdfParams, MIN_PASSPHRASE_CHARS};
 pub use recordings::{
     AudioFormat, Counters, Origin, Phase, Recording, RecordingEnd, RecordingEvent, RecordingEventKind, RecordingState, SampleFormat,
 };
+pub use received::{ReceivedBundle, ReceivedOriginal};
 pub use records::{Case, CaseFields, Language, PresentRole, Session, SessionFields, MAX_AGE_YEARS};
 pub use recovery::RecoveryCode;
 pub use store::{VaultProbe, FORMAT_VERSION};

@@ -21,7 +21,7 @@ use crate::error::{Result, VaultError};
 const APPLICATION_ID: i32 = 0x524C_544F;
 
 /// The newest schema this build writes and understands.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Ordered migrations; `MIGRATIONS[i]` brings a vault from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] =
@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] =
         include_str!("migrations/0002_recordings.sql"),
         include_str!("migrations/0003_review.sql"),
         include_str!("migrations/0004_vocabulary.sql"),
+        include_str!("migrations/0005_received.sql"),
     ];
 
 /// An open vault file and the lock that makes this process its only writer.

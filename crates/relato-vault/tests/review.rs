@@ -86,7 +86,7 @@ fn a_vault_of_the_previous_format_gains_transcripts_at_unlock() {
     // Make it a format-2 vault: no review tables, user_version 2.
     let conn = rusqlite::Connection::open(&f.path).unwrap();
     conn.execute_batch(
-        "DROP TABLE transcript_revisions; DROP TABLE annotation_revisions; DROP TABLE vocabulary_revisions; PRAGMA user_version = 2;",
+        "DROP TABLE transcript_revisions; DROP TABLE annotation_revisions; DROP TABLE vocabulary_revisions; DROP TABLE received_bundles; PRAGMA user_version = 2;",
     )
     .unwrap();
     drop(conn);

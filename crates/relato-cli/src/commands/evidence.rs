@@ -123,7 +123,7 @@ pub fn verify(
 }
 
 /// What opens an encrypted bundle, from the flags (none: not encrypted).
-fn age_key(ctx: &Ctx, identity: Option<&Path>, prompt: bool, passphrase_file: Option<&Path>) -> Result<Option<AgeKey>, CliError> {
+pub fn age_key(ctx: &Ctx, identity: Option<&Path>, prompt: bool, passphrase_file: Option<&Path>) -> Result<Option<AgeKey>, CliError> {
     Ok(if let Some(file) = identity {
         let text = Zeroizing::new(std::fs::read_to_string(file).map_err(|e| {
             CliError::with("cli.read_file", &[("path", file.display().to_string()), ("reason", e.to_string())])
@@ -180,6 +180,40 @@ pub fn handover(ctx: &Ctx, command: HandoverCommand) -> Result<(), CliError> {
                                             "bundle_sha256": h.bundle_sha256, "file_sha256": h.file_sha256}));
     } else {
         ctx.say("cli.handover_logged", &[("event", event.to_owned()), ("who", counterpart.clone())]);
+    }
+    Ok(())
+}
+
+/// `relato receive`: another vault's bundle, verified and taken in.
+pub fn receive(ctx: &Ctx, request: &relato_evidence::ReceiveRequest<'_>) -> Result<(), CliError> {
+    let vault = ctx.unlock()?;
+    let got = relato_evidence::receive(&vault, request)?;
+    if ctx.json() {
+        ctx.print_json(&serde_json::json!({
+            "case": got.case_id,
+            "manifest_sha256": got.manifest_sha256,
+            "sessions": got.sessions.iter().map(|(label, id)| serde_json::json!({"label": label, "session": id})).collect::<Vec<_>>(),
+            "originals": got.originals.iter().map(|o| serde_json::json!({"item": o.item, "recording": o.recording_id, "sha256": o.sha256})).collect::<Vec<_>>(),
+            "transcripts": got.transcripts,
+            "annotations": got.annotations,
+            "annotations_not_taken": got.annotations_not_taken,
+        }));
+    } else {
+        ctx.say(
+            "cli.received",
+            &[
+                ("case", got.case_id.clone()),
+                ("originals", got.originals.len().to_string()),
+                ("sessions", got.sessions.len().to_string()),
+                ("sha256", got.manifest_sha256.clone()),
+            ],
+        );
+        for o in &got.originals {
+            outln!("  {}  {}  {}", o.sha256, o.item, o.recording_id);
+        }
+        if got.annotations_not_taken > 0 {
+            ctx.say("cli.received_annotations_not_taken", &[("count", got.annotations_not_taken.to_string())]);
+        }
     }
     Ok(())
 }
