@@ -36,6 +36,7 @@ pub mod player;
 pub mod recorder;
 pub mod recovery;
 pub mod redact;
+pub mod seek;
 pub mod source;
 pub mod wav;
 

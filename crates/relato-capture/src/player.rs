@@ -657,15 +657,7 @@ impl Read for OriginalSource {
 
 impl Seek for OriginalSource {
     fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
-        let target = match to {
-            SeekFrom::Start(n) => n as i128,
-            SeekFrom::End(d) => self.len as i128 + d as i128,
-            SeekFrom::Current(d) => self.pos as i128 + d as i128,
-        };
-        if target < 0 {
-            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before the start"));
-        }
-        self.pos = target as u64;
+        self.pos = crate::seek::resolve(to, self.pos, self.len)?;
         Ok(self.pos)
     }
 }

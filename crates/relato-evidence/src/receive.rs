@@ -228,15 +228,7 @@ impl Read for Window {
 
 impl Seek for Window {
     fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
-        let target = match to {
-            SeekFrom::Start(n) => n as i128,
-            SeekFrom::End(d) => self.len as i128 + d as i128,
-            SeekFrom::Current(d) => self.pos as i128 + d as i128,
-        };
-        if target < 0 {
-            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before the start"));
-        }
-        self.pos = target as u64;
+        self.pos = relato_capture::seek::resolve(to, self.pos, self.len)?;
         self.inner.seek(SeekFrom::Start(self.start + self.pos))?;
         Ok(self.pos)
     }

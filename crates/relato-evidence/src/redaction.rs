@@ -110,15 +110,7 @@ impl Read for VaultRead<'_> {
 
 impl Seek for VaultRead<'_> {
     fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
-        let target = match to {
-            SeekFrom::Start(n) => n as i128,
-            SeekFrom::End(d) => self.reader.len() as i128 + d as i128,
-            SeekFrom::Current(d) => self.pos as i128 + d as i128,
-        };
-        if target < 0 {
-            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before the start"));
-        }
-        self.pos = target as u64;
+        self.pos = relato_capture::seek::resolve(to, self.pos, self.reader.len())?;
         Ok(self.pos)
     }
 }
@@ -213,15 +205,11 @@ impl<W: Write> Write for Replay<W> {
 
 impl<W: Write> Seek for Replay<W> {
     fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
-        let target = match to {
-            SeekFrom::Start(n) => n as i128,
-            SeekFrom::End(d) => self.end as i128 + d as i128,
-            SeekFrom::Current(d) => self.pos as i128 + d as i128,
-        };
-        if target < 0 || target > self.end as i128 {
-            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek outside what was written"));
+        let target = relato_capture::seek::resolve(to, self.pos, self.end)?;
+        if target > self.end {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek past what was written"));
         }
-        self.pos = target as u64;
+        self.pos = target;
         Ok(self.pos)
     }
 }
