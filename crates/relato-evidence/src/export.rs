@@ -354,6 +354,13 @@ fn write_bundle(v: &Vault, req: &ExportRequest<'_>, sink: &mut dyn Sink, parts: 
         keys::write_public(&mut w, &signer.key_id, &signer.public, "relato signer key")?;
         w.json(&format!("keys/{}.cert.json", signer.key_id), &json!({"line": signer.certificate.line, "sig": signer.certificate.sig}))?;
     }
+    // Keys revoked in this vault, as its chain recorded it (signed lines):
+    // a line a key signed at or after its revocation must not verify.
+    let revoked = v.key_revocations()?;
+    if !revoked.is_empty() {
+        w.text(manifest::REVOCATIONS, &revoked.iter().map(|l| format!("{}\n", l.line)).collect::<String>())?;
+        w.text(&format!("{}.sig", manifest::REVOCATIONS), &revoked.iter().map(|l| format!("{}\n", l.sig)).collect::<String>())?;
+    }
 
     // Instructions, then the manifest and the checksums over what is written.
     let me = v.me();

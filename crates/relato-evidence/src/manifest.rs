@@ -19,6 +19,8 @@ pub const MANIFEST_MINISIG: &str = "manifest.json.minisig";
 pub const MANIFEST_SIG: &str = "manifest.json.sig";
 pub const SUMS: &str = "SHA256SUMS";
 pub const SUMS_MINISIG: &str = "SHA256SUMS.minisig";
+/// The vault chain's `KEY_REVOKED` lines (and `.sig`), when there are any.
+pub const REVOCATIONS: &str = "keys/revocations.jsonl";
 /// Where received bundles' histories go.
 pub const RECEIVED: &str = "custody/received";
 

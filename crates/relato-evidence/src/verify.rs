@@ -182,8 +182,10 @@ fn check_chain(bundle: &Source, prefix: &str, m: &Manifest, exporter: &Verifying
             }
         }
     }
+    let revoked = revocations(bundle, prefix, m)?;
     let book = |id: &str| -> Option<KnownKey> {
-        keys.get(id).cloned().flatten().map(|public| KnownKey { public, certificate: Ok(()), revoked_at: None })
+        let revoked_at = revoked.iter().find(|(k, _)| k == id).map(|(_, at)| *at);
+        keys.get(id).cloned().flatten().map(|public| KnownKey { public, certificate: Ok(()), revoked_at })
     };
     custody::verify_chain(&m.custody.chain, &signed, &book)?;
     let last = lines.last().ok_or(EvidenceError::HeadMismatch)?;
@@ -218,6 +220,43 @@ fn check_chain(bundle: &Source, prefix: &str, m: &Manifest, exporter: &Verifying
         check_chain(bundle, &nested_prefix, &nested, &nested_exporter)?;
     }
     Ok(lines.iter().map(|l| (*l).to_owned()).collect())
+}
+
+/// The revocations the exporting vault recorded (`keys/revocations.jsonl`
+/// under `prefix`, if present): each line must be a `KEY_REVOKED` signed
+/// by a key the organisation certified. Returns `(key id, revoked at)`.
+fn revocations(bundle: &Source, prefix: &str, m: &Manifest) -> Result<Vec<(String, chrono::DateTime<chrono::Utc>)>, EvidenceError> {
+    let file = format!("{prefix}{}", manifest::REVOCATIONS);
+    if !bundle.has(&file) {
+        return Ok(Vec::new());
+    }
+    let lines = text(bundle, &file)?;
+    let sigs = text(bundle, &format!("{file}.sig"))?;
+    let bad = |n: usize, reason: &str| EvidenceError::NotABundle { path: file.clone(), reason: format!("line {n}: {reason}") };
+    let sigs: Vec<&str> = sigs.lines().collect();
+    if sigs.len() != lines.lines().count() {
+        return Err(bad(0, "a signature per line is needed"));
+    }
+    let mut signed = Vec::new();
+    for (n, (line, sig)) in lines.lines().zip(sigs).enumerate() {
+        let e: serde_json::Value = serde_json::from_str(line).map_err(|_| bad(n + 1, "not JSON"))?;
+        let actor = e["actor"]["key"].as_str().ok_or_else(|| bad(n + 1, "no actor key"))?;
+        let key = certified(bundle, prefix, m, actor)?;
+        use base64::Engine as _;
+        let verified = base64::engine::general_purpose::STANDARD
+            .decode(sig.trim())
+            .ok()
+            .and_then(|b| Signature::from_slice(&b).ok())
+            .is_some_and(|s| key.verify(line.as_bytes(), &s).is_ok());
+        if !verified {
+            return Err(EvidenceError::BadSignature { file: format!("{file}.sig") });
+        }
+        if e["event"] != "KEY_REVOKED" {
+            return Err(bad(n + 1, "not a KEY_REVOKED line"));
+        }
+        signed.push(SignedLine { line: line.to_owned(), sig: sig.to_owned() });
+    }
+    Ok(custody::revocations(&signed))
 }
 
 fn text(bundle: &Source, rel: &str) -> Result<String, EvidenceError> {

@@ -492,3 +492,70 @@ fn a_received_bundle_keeps_its_history_into_the_next_bundle() {
     let said = verify(&copy, None).expect_err("a changed received history fails").to_string();
     assert!(said.contains("custody/received/R1/custody/custody.jsonl"), "{said}");
 }
+
+/// A key revoked in the vault travels with the bundle: lines it signed
+/// before the revocation verify; a bundle (re-signed by its exporter) that
+/// dates the revocation before one of them fails on that line.
+#[test]
+fn revocations_travel_with_the_bundle_and_are_applied() {
+    use relato_vault::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _, session) = vault_with_recorded_session(dir.path());
+    v.add_user("Luis", Role::Reviewer, PASS, None, KdfParams::insecure_fast()).unwrap();
+    let path = v.path().to_path_buf();
+    drop(v);
+    let luis = Vault::unlock(&path, "Luis", PASS).unwrap();
+    let transcript = Transcript { segments: vec![Segment::new("s1", 0, 1_000, Speaker::Interviewer, "Revisado por Luis.")] };
+    stored::save_transcript(&luis, &session, transcript, None).unwrap();
+    drop(luis);
+    let v = Vault::unlock(&path, "Ana", PASS).unwrap();
+    v.revoke_user("Luis").unwrap();
+
+    let out = dir.path().join("b");
+    let sessions = [session];
+    export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging: Packaging::Folder, redactions: &[] }).unwrap();
+    let revocations = std::fs::read_to_string(out.join("keys/revocations.jsonl")).unwrap();
+    assert_eq!(revocations.lines().count(), 1, "{revocations}");
+    verify(&out, None).expect("lines signed before the revocation verify");
+
+    // The exporter re-signs a bundle whose revocation is dated before
+    // Luis's line: every signature holds, the chain must not.
+    let mut line: serde_json::Value = serde_json::from_str(revocations.trim()).unwrap();
+    line["time"] = "2000-01-01T00:00:00.000Z".into();
+    let line = serde_json::to_string(&line).unwrap();
+    use base64::Engine as _;
+    let sig = base64::engine::general_purpose::STANDARD.encode(v.sign_as_me(line.as_bytes()));
+    std::fs::write(out.join("keys/revocations.jsonl"), format!("{line}\n")).unwrap();
+    std::fs::write(out.join("keys/revocations.jsonl.sig"), format!("{sig}\n")).unwrap();
+    resign(&v, &out);
+    let err = verify(&out, None).expect_err("a line signed after its key's revocation fails");
+    assert!(err.to_string().contains("revoked"), "{err}");
+}
+
+/// Rewrites a bundle's manifest, checksums and their signatures over its
+/// files as they now are, as its exporter could.
+fn resign(v: &Vault, out: &Path) {
+    use relato_evidence::minisign::signature_file;
+    use sha2::Digest;
+    let sha = |p: &Path| hex::encode(sha2::Sha256::digest(std::fs::read(p).unwrap()));
+    let (_, public) = v.my_key();
+    let sign = |b: &[u8]| v.sign_as_me(b);
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    for f in m["files"].as_array_mut().unwrap() {
+        let p = out.join(f["path"].as_str().unwrap());
+        f["sha256"] = sha(&p).into();
+        f["bytes"] = std::fs::metadata(&p).unwrap().len().into();
+    }
+    let mut bytes = serde_json::to_vec_pretty(&m).unwrap();
+    bytes.push(b'\n');
+    std::fs::write(out.join("manifest.json"), &bytes).unwrap();
+    std::fs::write(out.join("manifest.json.minisig"), signature_file(&public, &bytes, "relato manifest", sign)).unwrap();
+    std::fs::write(out.join("manifest.json.sig"), v.sign_as_me(&bytes)).unwrap();
+    let mut names = Vec::new();
+    files(out, out, &mut names);
+    names.retain(|n| !n.starts_with("SHA256SUMS"));
+    names.sort();
+    let sums: String = names.iter().map(|n| format!("{}  {n}\n", sha(&out.join(n)))).collect();
+    std::fs::write(out.join("SHA256SUMS"), &sums).unwrap();
+    std::fs::write(out.join("SHA256SUMS.minisig"), signature_file(&public, sums.as_bytes(), "relato SHA256SUMS", sign)).unwrap();
+}

@@ -75,6 +75,17 @@ impl Vault {
         self.signing.sign(bytes).to_bytes()
     }
 
+    /// The vault chain's `KEY_REVOKED` lines, with their signatures, so a
+    /// bundle can say which keys stopped being valid, and when.
+    pub fn key_revocations(&self) -> Result<Vec<crate::custody::SignedLine>> {
+        self.require(self.me.role.may_read_cases(), "export_evidence")?;
+        Ok(self
+            .custody_lines(crate::custody::VAULT_CHAIN)?
+            .into_iter()
+            .filter(|l| serde_json::from_str::<serde_json::Value>(&l.line).is_ok_and(|e| e["event"] == "KEY_REVOKED"))
+            .collect())
+    }
+
     /// The organisation's name, as the vault's first custody line
     /// (`VAULT_CREATED`) recorded it.
     pub fn organisation_name(&self) -> Result<String> {
