@@ -47,6 +47,8 @@ const COMMANDS: &[&str] = &[
     "player_status",
     "player_close",
     "save_vocabulary_code",
+    "export_bundle",
+    "verify_bundle",
 ];
 
 /// The commit for the About screen: `git rev-parse --short HEAD` (with

@@ -6,7 +6,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::{capture_commands, commands, review_commands};
+use crate::{capture_commands, commands, evidence_commands, review_commands};
 use crate::downloads::DownloadFinished;
 use crate::dto::Limits;
 use crate::events::{CaptureStatus, CloseRefused, PlayerStatusEvent, VaultLocked};
@@ -59,6 +59,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             review_commands::player_status,
             review_commands::player_close,
             review_commands::save_vocabulary_code,
+            evidence_commands::export_bundle,
+            evidence_commands::verify_bundle,
         ])
         .events(collect_events![VaultLocked, DownloadFinished, CaptureStatus, CloseRefused, PlayerStatusEvent])
         .constant("LIMITS", Limits::of_vault())

@@ -36,13 +36,19 @@ pub fn allowed(url: &str, suggested: &Path) -> bool {
     url.starts_with("blob:") && suggested.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt"))
 }
 
-/// The file to write: `suggested`'s name in the downloads folder if it
-/// exists, else in `home`, with " (n)" added until the name is free.
+/// Where the app saves what the user exports: the downloads folder if it
+/// exists, else the home folder. Evidence bundles go there too.
+pub fn save_dir(downloads: Option<&Path>, home: Option<&Path>) -> Option<(PathBuf, SaveFolder)> {
+    match downloads.filter(|d| d.is_dir()) {
+        Some(d) => Some((d.to_path_buf(), SaveFolder::Downloads)),
+        None => Some((home.filter(|h| h.is_dir())?.to_path_buf(), SaveFolder::Home)),
+    }
+}
+
+/// The file to write: `suggested`'s name in [`save_dir`], with " (n)"
+/// added until the name is free.
 pub fn destination(suggested: &Path, downloads: Option<&Path>, home: Option<&Path>) -> Option<(PathBuf, SaveFolder)> {
-    let (dir, folder) = match downloads.filter(|d| d.is_dir()) {
-        Some(d) => (d, SaveFolder::Downloads),
-        None => (home.filter(|h| h.is_dir())?, SaveFolder::Home),
-    };
+    let (dir, folder) = save_dir(downloads, home)?;
     let name = suggested.file_name()?.to_string_lossy().into_owned();
     let (stem, ext) = match name.rsplit_once('.') {
         Some((s, e)) if !s.is_empty() => (s.to_owned(), format!(".{e}")),

@@ -55,6 +55,12 @@ impl From<relato_review::stored::StoredError> for CommandError {
     }
 }
 
+impl From<relato_evidence::EvidenceError> for CommandError {
+    fn from(e: relato_evidence::EvidenceError) -> Self {
+        CommandError { code: e.code().to_owned(), message: e.to_string(), args: e.args() }
+    }
+}
+
 impl From<relato_vault::VaultError> for CommandError {
     fn from(e: relato_vault::VaultError) -> Self {
         CommandError { code: e.code().to_owned(), message: e.to_string(), args: e.args() }
@@ -88,6 +94,8 @@ mod tests {
             for code in relato_vault::ERROR_CODES.iter().chain(relato_capture::CAPTURE_ERROR_CODES).chain(crate::recording::RECORDING_ERROR_CODES)
                 .chain(relato_review::ERROR_CODES)
                 .chain(crate::listening::LISTENING_ERROR_CODES)
+                .chain(relato_evidence::EVIDENCE_ERROR_CODES)
+                .chain(crate::evidence_commands::EVIDENCE_APP_ERROR_CODES)
             {
                 assert!(catalog.contains_key(*code), "{lang} lacks {code}");
             }

@@ -11,6 +11,7 @@ pub mod downloads;
 pub mod dto;
 pub mod error;
 pub mod events;
+pub mod evidence_commands;
 pub mod listening;
 pub mod recording;
 pub mod review;
@@ -32,11 +33,12 @@ pub fn run() {
         .manage(RecordingService::from_env())
         .manage(ListeningService::system())
         .invoke_handler(specta.invoke_handler())
-        // Closing the window must not cut a recording short: it stays open
-        // until the interviewer stops, and the recording is sealed.
+        // Closing the window must not cut a recording short (it stays open
+        // until the interviewer stops, and the recording is sealed), nor an
+        // export (which would leave half a bundle and no custody line).
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
-                if window.state::<RecordingService>().is_recording() {
+                if window.state::<RecordingService>().is_recording() || evidence_commands::export_running() {
                     api.prevent_close();
                     let _ = tauri_specta::Event::emit(&events::CloseRefused {}, window.app_handle());
                 } else {

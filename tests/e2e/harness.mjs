@@ -185,8 +185,24 @@ export async function waitVisible(driver, testid, timeoutMs = 20_000) {
   );
 }
 
+/**
+ * Runs `fn` again (up to `attempts` times) when the element it found was
+ * redrawn before it could be used: screens re-render after saves and
+ * timers, and that is not what a test is about.
+ */
+export async function fresh(fn, attempts = 5) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e.name !== "StaleElementReferenceError" || attempt >= attempts) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 export async function textOf(driver, testid) {
-  return (await driver.findElement(By.css(`[data-testid="${testid}"]`)).getText()).trim();
+  return fresh(async () => (await driver.findElement(By.css(`[data-testid="${testid}"]`)).getText()).trim());
 }
 
 export async function screenshot(driver, name) {

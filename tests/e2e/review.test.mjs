@@ -12,7 +12,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { By, byId, CLI, Key, launchApp, loadJson, makeSandbox, screenshot, until, waitVisible } from "./harness.mjs";
+import { By, byId, CLI, fresh, Key, launchApp, loadJson, makeSandbox, screenshot, textOf, until, waitVisible } from "./harness.mjs";
 
 const es = loadJson("ui/src/locales/es-MX.json");
 const PASS = "una frase de acceso larga";
@@ -44,12 +44,13 @@ describe("reviewing a session", { skip: missing.length ? `needs ${missing.join("
   const rows = () => driver.findElements(byId("segment-row"));
   const setValue = (el, value, event) =>
     js(`arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event(arguments[2], { bubbles: true }));`, el, value, event);
-  const tab = async (id) => {
-    const t = await driver.findElement(byId(id));
-    await js("arguments[0].scrollIntoView({ block: 'nearest', inline: 'nearest' });", t);
-    await t.click();
-  };
-  const count = async (id) => Number((await driver.findElement(byId(id)).getText()).trim());
+  const tab = (id) =>
+    fresh(async () => {
+      const t = await driver.findElement(byId(id));
+      await js("arguments[0].scrollIntoView({ block: 'nearest', inline: 'nearest' });", t);
+      await t.click();
+    });
+  const count = async (id) => Number(await textOf(driver, id));
 
   before(async () => {
     sandbox = makeSandbox("review");
@@ -163,7 +164,7 @@ describe("reviewing a session", { skip: missing.length ? `needs ${missing.join("
     for (const row of await rows()) speakers.push(await (await row.findElement(byId("segment-speaker"))).getAttribute("value"));
     assert.deepEqual(speakers, ["interviewer", "child", "interviewer"]);
     await driver.actions().keyDown(Key.CONTROL).sendKeys("s").keyUp(Key.CONTROL).perform();
-    await driver.wait(async () => /\b1\b/.test(await (await driver.findElement(byId("transcript-rev"))).getText()), 10_000, "no revision 1");
+    await driver.wait(async () => /\b1\b/.test(await textOf(driver, "transcript-rev")), 10_000, "no revision 1");
     await screenshot(driver, "42-review-transcript-es");
   });
 
@@ -171,7 +172,7 @@ describe("reviewing a session", { skip: missing.length ? `needs ${missing.join("
   it("codes a region as camera or recording device with a note", async () => {
     await tab("tab-quality");
     await waitVisible(driver, "quality-prompt-option_posing");
-    before_ = { optionPosing: await count("quality-prompt-option_posing"), share: await (await driver.findElement(byId("quality-invitation-share"))).getText() };
+    before_ = { optionPosing: await count("quality-prompt-option_posing"), share: await textOf(driver, "quality-invitation-share") };
     assert.equal(before_.optionPosing, 0);
 
     // Select words of the child's segment: the selection becomes its span.
@@ -197,9 +198,9 @@ describe("reviewing a session", { skip: missing.length ? `needs ${missing.join("
     await screenshot(driver, "44-review-suggestions-es");
     await tab("tab-quality");
     await driver.wait(async () => (await count("quality-prompt-option_posing")) === 1, 10_000, "the option-posing count did not change");
-    const first = await (await driver.findElement(byId("quality-first-leading"))).getText();
+    const first = await textOf(driver, "quality-first-leading");
     assert.match(first, /día o de noche/, first);
-    const childMs = Number(await (await driver.findElement(byId("quality-child-ms"))).getAttribute("data-ms"));
+    const childMs = Number(await fresh(async () => (await driver.findElement(byId("quality-child-ms"))).getAttribute("data-ms")));
     assert.equal(childMs, 4000, "the child's talk time is the child's segment");
     await screenshot(driver, "45-review-quality-es");
   });
@@ -235,15 +236,7 @@ describe("reviewing a session", { skip: missing.length ? `needs ${missing.join("
     await sleep(800);
     // Found afresh if the screen was redrawn between finding and typing
     // (seen once in CI as a stale element; the typing itself is what counts).
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await (await (await rows())[2].findElement(byId("segment-text"))).sendKeys(" ¿Te acuerdas?");
-        break;
-      } catch (e) {
-        if (e.name !== "StaleElementReferenceError" || attempt >= 3) throw e;
-        await sleep(200);
-      }
-    }
+    await fresh(async () => (await (await rows())[2].findElement(byId("segment-text"))).sendKeys(" ¿Te acuerdas?"));
     await driver.actions().keyDown(Key.CONTROL).sendKeys("l").keyUp(Key.CONTROL).perform();
     await waitVisible(driver, "unlock-form", 30_000);
     await driver.findElement(byId("passphrase-input")).sendKeys(PASS);
@@ -253,7 +246,7 @@ describe("reviewing a session", { skip: missing.length ? `needs ${missing.join("
     await js(`window.location.hash = "#/sessions/${sessionId}";`);
     await (await waitVisible(driver, "session-review")).click();
     await waitVisible(driver, "review-screen", 30_000);
-    await driver.wait(async () => /\b2\b/.test(await (await driver.findElement(byId("transcript-rev"))).getText()), 10_000, "the typing was not saved as revision 2");
+    await driver.wait(async () => /\b2\b/.test(await textOf(driver, "transcript-rev")), 10_000, "the typing was not saved as revision 2");
     const texts = await js(`return [...document.querySelectorAll('[data-testid="segment-text"]')].map((t) => t.value);`);
     assert.equal(texts[2], "¿Era de día o de noche? ¿Te acuerdas?");
     await tab("tab-custody");

@@ -6,10 +6,14 @@
 // `app.no_backend` when the page runs outside the desktop app.
 
 import { commands, events, LIMITS, type Result } from "./bindings";
-import type { AddedCode, AnnotationInput, CommandError as WireError, LiveStatus, LockReason, PlayerView, Tier, Transcript } from "./bindings";
+import type { AddedCode, AnnotationInput, CommandError as WireError, LiveStatus, LockReason, PackagingInput, PlayerView, Tier, Transcript } from "./bindings";
 
 export type {
   AboutInfo,
+  BundleItemView,
+  ExportedView,
+  PackagingInput,
+  VerifiedView,
   AddedCode,
   VocabularyEntry,
   AnnotationInput,
@@ -158,6 +162,11 @@ export const api = {
   playerStatus: () => call(() => commands.playerStatus()),
   playerClose: () => call(() => commands.playerClose()),
   saveVocabularyCode: (tier: Tier, code: string, texts: AddedCode) => call(() => commands.saveVocabularyCode(tier, code, texts)),
+  // Evidence bundles (src-tauri/src/evidence_commands.rs).
+  exportBundle: (sessions: string[], purpose: string | null, recipient: string | null, packaging: PackagingInput) =>
+    call(() => commands.exportBundle(sessions, purpose, recipient, packaging)),
+  verifyBundle: (path: string, ageIdentityPath: string | null, agePassphrase: string | null) =>
+    call(() => commands.verifyBundle(path, ageIdentityPath, agePassphrase)),
 };
 
 /** Calls `handler` with the review player's state (about 25 a second while open); returns the unlisten function. */

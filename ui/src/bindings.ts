@@ -421,6 +421,34 @@ async saveVocabularyCode(tier: Tier, code: string, texts: AddedCode) : Promise<R
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Exports sessions of one case as an evidence bundle into the downloads
+ * folder (else the home folder), under a fresh name: `EXP-2026-031-
+ * 20260301-1015`, with `.zip` or `.zip.age`. Logged in the case's custody
+ * as `EXPORT_CREATED`.
+ */
+async exportBundle(sessions: string[], purpose: string | null, recipient: string | null, packaging: PackagingInput) : Promise<Result<ExportedView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_bundle", { sessions, purpose, recipient, packaging }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Verifies a bundle: every signature, file, custody line and original.
+ * Anyone may verify, unlocked or not. It reads only the bundle and never
+ * touches the vault, so — unlike an export — it writes no custody line:
+ * there is no vault contact to log.
+ */
+async verifyBundle(path: string, ageIdentityPath: string | null, agePassphrase: string | null) : Promise<Result<VerifiedView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("verify_bundle", { path, ageIdentityPath, agePassphrase }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -483,6 +511,22 @@ export type AnnotationInput = { tier: Tier; start_ms: number; end_ms: number; co
  * One revision of an annotation, with who saved it.
  */
 export type AnnotationView = { id: string; rev: number; saved_at: string; author: string; sha256: string; deleted: boolean; tier: Tier; start_ms: number; end_ms: number; code: string; segment_id: string | null; note: string | null; target_id: string | null }
+/**
+ * One original in a bundle.
+ */
+export type BundleItemView = { 
+/**
+ * `EV-001`, …
+ */
+id: string; 
+/**
+ * The session's label in the bundle (`S01`).
+ */
+session: string; 
+/**
+ * Its path inside the bundle (`evidence/EV-001.wav`).
+ */
+file: string; sha256: string; bytes: number }
 /**
  * The level, time and trouble flags of the open input, about 20 times a
  * second (see `capture_commands::spawn_status_ticker`).
@@ -556,6 +600,30 @@ bluetooth: boolean }
  * user's name).
  */
 export type DownloadFinished = { file_name: string | null; folder: SaveFolder; success: boolean }
+/**
+ * A written bundle.
+ */
+export type ExportedView = { 
+/**
+ * Where it was written, in full.
+ */
+path: string; 
+/**
+ * The folder's or file's name.
+ */
+name: string; folder: SaveFolder; packaging: PackagingKind; manifest_sha256: string; 
+/**
+ * The zip's SHA-256 (inside the encryption, if any).
+ */
+zip_sha256: string | null; 
+/**
+ * The encrypted file's SHA-256: what is handed over.
+ */
+age_sha256: string | null; items: BundleItemView[]; 
+/**
+ * Files the manifest lists.
+ */
+files: number }
 /**
  * The first option-posing or suggestive prompt.
  */
@@ -650,6 +718,23 @@ role: string; institution: string }
  * The first run's form.
  */
 export type NewVaultInput = { organisation: string; admin_name: string; passphrase: string }
+/**
+ * The form's packaging choice. Only the fields its `kind` needs are read;
+ * the passphrase is zeroised when this is dropped.
+ */
+export type PackagingInput = { kind: PackagingKind; age_recipients: string[]; age_passphrase: string | null }
+/**
+ * How the bundle is packaged, as the export form chooses it.
+ */
+export type PackagingKind = "folder" | "zip" | 
+/**
+ * A zip encrypted to the recipients' age public keys (`age1…`).
+ */
+"age_keys" | 
+/**
+ * A zip encrypted with a passphrase (age's scrypt).
+ */
+"age_passphrase"
 /**
  * Waveform peaks as stored: (min, max) signed bytes per `frames_per_peak`.
  */
@@ -847,6 +932,31 @@ export type VaultStatus = {
  * The vault file, as shown to the user.
  */
 path: string; probe: VaultState }
+/**
+ * A bundle that verified: everything in it checked out.
+ */
+export type VerifiedView = { 
+/**
+ * Always true: a failure is the command's error.
+ */
+ok: boolean; case_reference: string; 
+/**
+ * The exporter's name, as certified by the organisation.
+ */
+exported_by: string; exported_by_role: string; exported_by_institution: string; 
+/**
+ * UTC, as the manifest records it.
+ */
+exported_at: string; 
+/**
+ * The organisation key's minisign number, to compare with one known
+ * from elsewhere.
+ */
+organisation_key: string; purpose: string | null; recipient: string | null; 
+/**
+ * Files checked against `SHA256SUMS`.
+ */
+files: number; custody_lines: number; items: BundleItemView[] }
 /**
  * A code as listed: seeded or added, with its texts.
  */

@@ -106,3 +106,19 @@ export function formatDate(iso: string, locale: string): string {
 export function card(heading: string, testid: string, ...children: (Node | string)[]): HTMLElement {
   return el("section", { class: "card", "data-testid": testid }, el("h2", { class: "card-heading" }, heading), ...children);
 }
+
+/** The async clipboard when the web view grants it, else a selection copy. */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = el("textarea", { class: "offscreen", readonly: "" });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    area.remove();
+    return ok;
+  }
+}

@@ -112,18 +112,20 @@ describe("routes", () => {
     { name: "session", id: "session-9" },
     { name: "record", sessionId: "session-9" },
     { name: "review", sessionId: "session-9" },
+    { name: "export", sessionId: "session-9" },
+    { name: "verify" },
     { name: "about" },
   ];
   it("round-trips every route through its hash", () => {
     for (const r of all) expect(parseRoute(routeHash(r))).toEqual(r);
   });
   it("sends unknown or malicious hashes home", () => {
-    for (const h of ["", "#", "#/", "#/nope", "#/cases/a/b", "#/cases/<img>", "#/sessions//record", "#/sessions//review", "#/sessions/a/review/x"]) {
+    for (const h of ["", "#", "#/", "#/nope", "#/cases/a/b", "#/cases/<img>", "#/sessions//record", "#/sessions//review", "#/sessions/a/review/x", "#/sessions//export", "#/verify/x"]) {
       expect(parseRoute(h)).toEqual({ name: "cases" });
     }
   });
-  it("lets About open without an unlocked vault, nothing else", () => {
-    expect(all.filter(isPublic)).toEqual([{ name: "about" }]);
+  it("lets About and bundle verification open without an unlocked vault, nothing else", () => {
+    expect(all.filter(isPublic)).toEqual([{ name: "verify" }, { name: "about" }]);
   });
 });
 

@@ -13,12 +13,14 @@ import { aboutScreen } from "./screens/about";
 import { caseScreen } from "./screens/case";
 import { casesScreen } from "./screens/cases";
 import type { Ctx } from "./screens/context";
+import { exportScreen, isExportRunning, whenExportDone } from "./screens/export";
 import { isRecordingActive, recordScreen, releaseTestAudio } from "./screens/record";
 import { recoveryScreen } from "./screens/recovery";
 import { sessionScreen } from "./screens/session";
 import { setupScreen } from "./screens/setup";
 import { vaultCard } from "./screens/status";
 import { unlockScreen } from "./screens/unlock";
+import { verifyScreen } from "./screens/verify";
 import { roleName } from "./view";
 
 const LOCALE_LABEL: Record<Locale, MessageKey> = { "es-MX": "lang.es", en: "lang.en" };
@@ -88,6 +90,12 @@ let locking = false;
 async function lock(reason: LockReason): Promise<void> {
   // A recording owns the vault until it is sealed; nothing may lock it away.
   if (isRecordingActive() || locking) return;
+  // An export owns the vault until it has written and logged the bundle:
+  // the lock waits for it.
+  if (isExportRunning()) {
+    whenExportDone(() => void lock(reason));
+    return;
+  }
   releaseTestAudio();
   if (!unlockedAs() && !state.recovery) return;
   locking = true;
@@ -149,10 +157,12 @@ function navBar(tr: Translator): HTMLElement {
   const me = unlockedAs();
   const nav = el("nav", { class: "nav", "aria-label": tr.t("nav.label") });
   const link = (route: Route, key: MessageKey, testid: string) => {
-    const current = state.route.name === route.name || (route.name === "cases" && state.route.name !== "about");
+    const current = state.route.name === route.name || (route.name === "cases" && !isPublic(state.route));
     return el("a", { href: routeHash(route), "data-testid": testid, "aria-current": current ? "page" : undefined }, tr.t(key));
   };
   if (me && !state.recovery) nav.append(link({ name: "cases" }, "nav.cases", "nav-cases"));
+  // Verifying needs no vault: offered locked or unlocked.
+  nav.append(link({ name: "verify" }, "nav.verify", "nav-verify"));
   nav.append(link({ name: "about" }, "nav.about", "nav-about"));
   if (me) {
     nav.append(el("span", { class: "who", "data-testid": "signed-in" }, tr.t("nav.signed_in", { name: me.name, role: roleName(me.role, tr) })));
@@ -173,6 +183,7 @@ function screenFor(ctx: Ctx): HTMLElement {
     });
   }
   const route = state.route;
+  if (route.name === "verify") return verifyScreen(ctx);
   if (isPublic(route)) return aboutScreen(ctx);
   switch (o.value.probe.state) {
     case "missing":
@@ -193,23 +204,34 @@ function screenFor(ctx: Ctx): HTMLElement {
       return recordScreen(ctx, route.sessionId);
     case "review":
       return reviewScreen(ctx, route.sessionId);
+    case "export":
+      return exportScreen(ctx, route.sessionId);
     case "about":
       return aboutScreen(ctx);
   }
+}
+
+/** Radio buttons share a name: each is kept by name and value. */
+function valueKey(c: HTMLInputElement | HTMLSelectElement): string {
+  return c instanceof HTMLInputElement && c.type === "radio" ? `${c.name}=${c.value}` : c.name;
+}
+
+function isToggle(c: HTMLInputElement | HTMLSelectElement): c is HTMLInputElement {
+  return c instanceof HTMLInputElement && (c.type === "checkbox" || c.type === "radio");
 }
 
 /** Values typed into the current screen, kept across a language switch. */
 function formValues(root: HTMLElement): Map<string, string | boolean> {
   const values = new Map<string, string | boolean>();
   for (const c of root.querySelectorAll<HTMLInputElement | HTMLSelectElement>("main [name]")) {
-    values.set(c.name, c instanceof HTMLInputElement && c.type === "checkbox" ? c.checked : c.value);
+    values.set(valueKey(c), isToggle(c) ? c.checked : c.value);
   }
   return values;
 }
 
 function restoreValues(root: HTMLElement, values: Map<string, string | boolean>): void {
   for (const c of root.querySelectorAll<HTMLInputElement | HTMLSelectElement>("main [name]")) {
-    const v = values.get(c.name);
+    const v = values.get(valueKey(c));
     if (typeof v === "boolean" && c instanceof HTMLInputElement) c.checked = v;
     else if (typeof v === "string") c.value = v;
   }

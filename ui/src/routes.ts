@@ -10,6 +10,8 @@ export type Route =
   | { name: "session"; id: string }
   | { name: "record"; sessionId: string }
   | { name: "review"; sessionId: string }
+  | { name: "export"; sessionId: string }
+  | { name: "verify" }
   | { name: "about" };
 
 export const HOME: Route = { name: "cases" };
@@ -22,6 +24,8 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => Route][] = [
   [new RegExp(`^/sessions/${ID}$`), (m) => ({ name: "session", id: m[1]! })],
   [new RegExp(`^/sessions/${ID}/record$`), (m) => ({ name: "record", sessionId: m[1]! })],
   [new RegExp(`^/sessions/${ID}/review$`), (m) => ({ name: "review", sessionId: m[1]! })],
+  [new RegExp(`^/sessions/${ID}/export$`), (m) => ({ name: "export", sessionId: m[1]! })],
+  [/^\/verify$/, () => ({ name: "verify" })],
   [/^\/about$/, () => ({ name: "about" })],
 ];
 
@@ -47,12 +51,16 @@ export function routeHash(route: Route): string {
       return `#/sessions/${encodeURIComponent(route.sessionId)}/record`;
     case "review":
       return `#/sessions/${encodeURIComponent(route.sessionId)}/review`;
+    case "export":
+      return `#/sessions/${encodeURIComponent(route.sessionId)}/export`;
+    case "verify":
+      return "#/verify";
     case "about":
       return "#/about";
   }
 }
 
-/** Routes that need no unlocked vault. */
+/** Routes that need no unlocked vault: anyone may verify a bundle. */
 export function isPublic(route: Route): boolean {
-  return route.name === "about";
+  return route.name === "about" || route.name === "verify";
 }

@@ -60,17 +60,18 @@ impl CliError {
         }
     }
 
-    /// Exit status: 3 authentication, 4 integrity (tampering, damage), 1 anything else.
+    /// Exit status: 3 authentication (a wrong key for an encrypted bundle
+    /// too), 4 integrity (tampering, damage), 1 anything else.
     /// (clap uses 2 for usage errors.)
     pub fn exit_code(&self) -> u8 {
         let code = self.code();
-        if code.starts_with("auth.") {
+        if code.starts_with("auth.") || code == "evidence.age_decrypt" {
             3
         } else if code.starts_with("custody.")
             || code.starts_with("stream.")
             || code == "record.corrupt"
             || code == "capture.integrity"
-            || (code.starts_with("evidence.") && !["evidence.output_exists", "evidence.io", "evidence.no_originals", "evidence.several_cases"].contains(&code))
+            || EVIDENCE_INTEGRITY.contains(&code)
             || code == "cli.verify_failed"
             || code == "cli.damaged_records"
         {
@@ -117,6 +118,38 @@ impl From<relato_capture::CaptureError> for CliError {
         match e {
             relato_capture::CaptureError::Vault(v) => CliError::Vault(v),
             other => CliError::Capture(other),
+        }
+    }
+}
+
+/// The evidence errors that mean a bundle or an original was altered or
+/// damaged (exit status 4); the others are usage or environment (1).
+const EVIDENCE_INTEGRITY: &[&str] = &[
+    "evidence.integrity",
+    "evidence.not_a_bundle",
+    "evidence.missing_file",
+    "evidence.extra_file",
+    "evidence.file_changed",
+    "evidence.file_altered",
+    "evidence.bad_signature",
+    "evidence.uncertified_key",
+    "evidence.chain_broken",
+    "evidence.head_mismatch",
+    "evidence.original_mismatch",
+];
+
+#[cfg(test)]
+mod exit_status_tests {
+    use super::EVIDENCE_INTEGRITY;
+
+    #[test]
+    fn every_integrity_code_is_one_the_evidence_crate_has() {
+        for code in EVIDENCE_INTEGRITY {
+            assert!(relato_evidence::EVIDENCE_ERROR_CODES.contains(code), "{code} is not an evidence error code");
+        }
+        // Usage and environment are not tampering.
+        for code in ["evidence.output_exists", "evidence.age_recipient", "evidence.age_key_needed", "evidence.redaction", "evidence.annex"] {
+            assert!(!EVIDENCE_INTEGRITY.contains(&code), "{code}");
         }
     }
 }

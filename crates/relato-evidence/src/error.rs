@@ -15,6 +15,7 @@ pub const EVIDENCE_ERROR_CODES: &[&str] = &[
     "evidence.missing_file",
     "evidence.extra_file",
     "evidence.file_changed",
+    "evidence.file_altered",
     "evidence.bad_signature",
     "evidence.uncertified_key",
     "evidence.chain_broken",
@@ -52,6 +53,10 @@ pub enum EvidenceError {
     ExtraFile { file: String },
     #[error("{file} has changed: its SHA-256 is {found}, the bundle says {expected}")]
     FileChanged { file: String, expected: String, found: String },
+    /// A file that no longer reads as what was written: a zip entry whose
+    /// CRC fails, a text file that is no longer text.
+    #[error("{file} has been altered: it no longer reads as the bundle wrote it")]
+    FileAltered { file: String },
     #[error("the signature {file} does not verify")]
     BadSignature { file: String },
     #[error("key {key} is not certified by the organisation key in this bundle")]
@@ -107,6 +112,7 @@ impl EvidenceError {
             EvidenceError::MissingFile { .. } => "evidence.missing_file",
             EvidenceError::ExtraFile { .. } => "evidence.extra_file",
             EvidenceError::FileChanged { .. } => "evidence.file_changed",
+            EvidenceError::FileAltered { .. } => "evidence.file_altered",
             EvidenceError::BadSignature { .. } => "evidence.bad_signature",
             EvidenceError::UncertifiedKey { .. } => "evidence.uncertified_key",
             EvidenceError::ChainBroken { .. } => "evidence.chain_broken",
@@ -139,7 +145,10 @@ impl EvidenceError {
                 put("expected", expected);
                 put("found", found);
             }
-            EvidenceError::MissingFile { file } | EvidenceError::ExtraFile { file } | EvidenceError::BadSignature { file } => put("file", file),
+            EvidenceError::MissingFile { file }
+            | EvidenceError::ExtraFile { file }
+            | EvidenceError::BadSignature { file }
+            | EvidenceError::FileAltered { file } => put("file", file),
             EvidenceError::FileChanged { file, expected, found } => {
                 put("file", file);
                 put("expected", expected);

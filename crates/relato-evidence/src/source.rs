@@ -120,7 +120,7 @@ impl Source {
                 let mut archive = archive.borrow_mut();
                 let mut entry = archive.by_name(&format!("{prefix}{rel}")).map_err(|_| missing())?;
                 // A damaged entry (its CRC no longer matches) is a changed file.
-                let damaged = || EvidenceError::FileChanged { file: rel.to_owned(), expected: "an intact zip entry".into(), found: "a damaged one".into() };
+                let damaged = || EvidenceError::FileAltered { file: rel.to_owned() };
                 let mut buf = vec![0u8; 1 << 20];
                 loop {
                     let n = entry.read(&mut buf).map_err(|_| damaged())?;

@@ -260,7 +260,7 @@ fn revocations(bundle: &Source, prefix: &str, m: &Manifest) -> Result<Vec<(Strin
 }
 
 fn text(bundle: &Source, rel: &str) -> Result<String, EvidenceError> {
-    String::from_utf8(bundle.read(rel)?).map_err(|_| EvidenceError::FileChanged { file: rel.into(), expected: "UTF-8 text".into(), found: "other bytes".into() })
+    String::from_utf8(bundle.read(rel)?).map_err(|_| EvidenceError::FileAltered { file: rel.into() })
 }
 
 /// `<file>.minisig` verifies `signed` with `key`.

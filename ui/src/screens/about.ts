@@ -1,7 +1,7 @@
 // About / diagnostics, and the one setting (idle lock).
 
 import { api, toCommandError, type AboutInfo } from "../api";
-import { card, el } from "../dom";
+import { card, copyText, el } from "../dom";
 import { diagnosticsText } from "../diagnostics";
 import { IDLE_CHOICES } from "../idle";
 import type { Ctx } from "./context";
@@ -79,20 +79,4 @@ function aboutBody(ctx: Ctx, info: AboutInfo): Node[] {
     pre,
     el("div", { class: "actions left" }, copy, status),
   ];
-}
-
-/** The async clipboard when the web view grants it, else a selection copy. */
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const area = el("textarea", { class: "offscreen", readonly: "" });
-    area.value = text;
-    document.body.append(area);
-    area.select();
-    const ok = document.execCommand("copy");
-    area.remove();
-    return ok;
-  }
 }

@@ -2,6 +2,7 @@
 
 import { api, type SessionView } from "../api";
 import { el, formatDate } from "../dom";
+import { mayExport } from "../evidence";
 import type { MessageKey } from "../i18n";
 import type { Ctx } from "./context";
 import { errorBox, loading } from "./shared";
@@ -41,11 +42,16 @@ function sessionCard(ctx: Ctx, s: SessionView): HTMLElement {
   record.addEventListener("click", () => ctx.navigate({ name: "record", sessionId: s.id }));
   const review = el("button", { type: "button", class: "large", "data-testid": "session-review" }, tr.t("session.review"));
   review.addEventListener("click", () => ctx.navigate({ name: "review", sessionId: s.id }));
+  const probe = ctx.status.probe;
+  const exportLink =
+    probe.state === "unlocked" && mayExport(probe.me.role)
+      ? el("a", { href: `#/sessions/${encodeURIComponent(s.id)}/export`, class: "button push-left", "data-testid": "session-export" }, tr.t("session.export"))
+      : "";
   return el(
     "section",
     { class: "card" },
     el("h2", { class: "page-title", "data-testid": "session-title" }, tr.t("session.heading", { code: s.child_code })),
     facts,
-    el("div", { class: "actions" }, review, record),
+    el("div", { class: "actions" }, exportLink, review, record),
   );
 }

@@ -2,6 +2,7 @@
 
 import { toCommandError, type CommandError } from "../api";
 import { el } from "../dom";
+import { formatBytes } from "../evidence";
 import type { Translator } from "../i18n";
 import { errorMessage } from "../view";
 
@@ -20,4 +21,31 @@ export function damagedList(tr: Translator, heading: string, errors: unknown[]):
 
 export function loading(tr: Translator): HTMLElement {
   return el("p", { class: "muted", "data-testid": "loading" }, tr.t("common.loading"));
+}
+
+/** The originals of a bundle, each with its SHA-256 in full. */
+export function itemsTable(tr: Translator, items: { id: string; session: string; file: string; sha256: string; bytes: number }[], testid: string): HTMLElement {
+  return el(
+    "table",
+    { class: "hashes", "data-testid": testid },
+    el(
+      "thead",
+      {},
+      el("tr", {}, el("th", { scope: "col" }, tr.t("export.item")), el("th", { scope: "col" }, tr.t("export.item_file")), el("th", { scope: "col" }, tr.t("export.item_size")), el("th", { scope: "col" }, "SHA-256")),
+    ),
+    el(
+      "tbody",
+      {},
+      ...items.map((i) =>
+        el(
+          "tr",
+          { "data-testid": "bundle-item", "data-item": i.id },
+          el("td", {}, i.id, el("span", { class: "muted" }, ` · ${i.session}`)),
+          el("td", {}, el("code", {}, i.file)),
+          el("td", { class: "num" }, formatBytes(i.bytes, tr.locale)),
+          el("td", {}, el("code", { class: "hash-cell", "data-testid": "bundle-item-sha256", translate: "no" }, i.sha256)),
+        ),
+      ),
+    ),
+  );
 }
