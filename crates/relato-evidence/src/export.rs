@@ -145,8 +145,12 @@ pub fn export(v: &Vault, req: &ExportRequest<'_>) -> Result<Exported, EvidenceEr
     }
     let partial = PathBuf::from(format!("{}.partial", req.out.display()));
     let parts = Parts { case: &case, sessions: &sessions, originals: &originals, checked: &checked };
-    let written = write_packaged(v, req, &partial, &parts);
-    let written = match written.and_then(|w| std::fs::rename(&partial, req.out).map_err(io(req.out)).map(|_| w)) {
+    let written = match write_packaged(v, req, &partial, &parts) {
+        // Someone else's partial output is not ours to remove.
+        Err(e @ EvidenceError::OutputExists { .. }) => return Err(e),
+        written => written.and_then(|w| move_into_place(&partial, req.out).map(|_| w)),
+    };
+    let written = match written {
         Ok(w) => w,
         Err(e) => {
             // Half a bundle is no bundle (and a folder of plaintext originals).
@@ -167,6 +171,26 @@ pub fn export(v: &Vault, req: &ExportRequest<'_>) -> Result<Exported, EvidenceEr
         },
     )?;
     Ok(Exported { path: req.out.to_path_buf(), ..written })
+}
+
+/// Renames the finished output to `out` without replacing anything that
+/// appeared there meanwhile: a file by a hard link (which fails if `out`
+/// exists) then unlinking the partial name; a folder by `rename`, which
+/// fails over a non-empty folder.
+fn move_into_place(partial: &Path, out: &Path) -> Result<(), EvidenceError> {
+    let taken = |e: std::io::Error| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists || e.kind() == std::io::ErrorKind::DirectoryNotEmpty {
+            EvidenceError::OutputExists { path: out.display().to_string() }
+        } else {
+            io(out)(e)
+        }
+    };
+    if partial.is_dir() {
+        std::fs::rename(partial, out).map_err(taken)
+    } else {
+        std::fs::hard_link(partial, out).map_err(taken)?;
+        std::fs::remove_file(partial).map_err(io(partial))
+    }
 }
 
 /// What goes into a bundle, gathered and checked.

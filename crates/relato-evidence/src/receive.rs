@@ -11,6 +11,11 @@
 //! Each original is imported by the same path as any file
 //! (`relato_capture::import::import_source`), so `HASH_RECORDED` here is
 //! its SHA-256 again, which must equal the bundle's.
+//!
+//! The vault is append-only: if something fails midway (a full disk), what
+//! was imported stays, each step logged as it happened, and the reception
+//! itself is logged only once everything came in; receiving again makes a
+//! new case (or use `into_case`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
@@ -65,10 +70,13 @@ pub fn receive(v: &Vault, req: &ReceiveRequest<'_>) -> Result<Received, Evidence
     let bundle = Source::open(req.path, req.key)?;
     let is_item = |p: &str| m.items.iter().any(|i| i.file == p);
 
-    // Everything but the originals, kept whole.
+    // Everything but the originals (imported below) and silenced copies
+    // of them (as large, and made again from an original and its
+    // redaction.json), kept whole.
+    let is_silenced_copy = |p: &str| p.starts_with("derivatives/") && p.contains("/redacted/") && p.ends_with("-redacted.wav");
     let mut files = BTreeMap::new();
     for path in bundle.paths()? {
-        if !is_item(&path) {
+        if !is_item(&path) && !is_silenced_copy(&path) {
             files.insert(path.clone(), base64::engine::general_purpose::STANDARD.encode(bundle.read(&path)?));
         }
     }

@@ -242,6 +242,14 @@ fn a_zipped_bundle_is_one_file_verified_in_place() {
         .unwrap();
     assert_eq!(logged["details"]["zip_sha256"], sha.as_str());
 
+    // Someone else's partial output at the same name is left alone.
+    let other = dir.path().join("other.zip");
+    std::fs::write(dir.path().join("other.zip.partial"), b"not ours").unwrap();
+    let err = export(&v, &ExportRequest { sessions: &sessions, out: &other, purpose: None, recipient: None, packaging: Packaging::Zip, redactions: &[] });
+    assert!(matches!(err, Err(EvidenceError::OutputExists { .. })), "{err:?}");
+    assert_eq!(std::fs::read(dir.path().join("other.zip.partial")).unwrap(), b"not ours");
+    assert!(!other.exists());
+
     // A byte changed inside the original's entry.
     let at = bytes.windows(4).position(|w| w == b"data").expect("the WAV's data chunk") + 4_000;
     let mut changed = bytes.clone();
