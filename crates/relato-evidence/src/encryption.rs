@@ -46,8 +46,9 @@ pub(crate) fn is_age(path: &Path) -> bool {
 pub(crate) fn encrypt<W: Write>(recipients: &AgeRecipients, out: W) -> Result<age::stream::StreamWriter<W>, EvidenceError> {
     let encryptor = match recipients {
         AgeRecipients::Passphrase(p) => {
-            if age::secrecy::ExposeSecret::expose_secret(p).is_empty() {
-                return Err(EvidenceError::AgeRecipient { recipient: String::new(), reason: "empty passphrase".into() });
+            // Anyone with the file can guess offline, without limit.
+            if age::secrecy::ExposeSecret::expose_secret(p).chars().count() < relato_vault::MIN_PASSPHRASE_CHARS {
+                return Err(EvidenceError::AgePassphraseShort { min: relato_vault::MIN_PASSPHRASE_CHARS });
             }
             age::Encryptor::with_user_passphrase(p.clone())
         }

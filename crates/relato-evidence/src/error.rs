@@ -22,6 +22,7 @@ pub const EVIDENCE_ERROR_CODES: &[&str] = &[
     "evidence.head_mismatch",
     "evidence.original_mismatch",
     "evidence.age_recipient",
+    "evidence.age_passphrase_short",
     "evidence.age_key_needed",
     "evidence.age_decrypt",
     "evidence.annex",
@@ -69,6 +70,8 @@ pub enum EvidenceError {
     OriginalMismatch { item: String },
     #[error("{recipient:?} is not an age recipient: {reason}")]
     AgeRecipient { recipient: String, reason: String },
+    #[error("an age passphrase must have at least {min} characters")]
+    AgePassphraseShort { min: usize },
     #[error("{path} is encrypted with age: give the key or the passphrase to open it")]
     AgeKeyNeeded { path: String },
     #[error("the encrypted bundle could not be opened: {reason}")]
@@ -119,6 +122,7 @@ impl EvidenceError {
             EvidenceError::HeadMismatch => "evidence.head_mismatch",
             EvidenceError::OriginalMismatch { .. } => "evidence.original_mismatch",
             EvidenceError::AgeRecipient { .. } => "evidence.age_recipient",
+            EvidenceError::AgePassphraseShort { .. } => "evidence.age_passphrase_short",
             EvidenceError::AgeKeyNeeded { .. } => "evidence.age_key_needed",
             EvidenceError::AgeDecrypt { .. } => "evidence.age_decrypt",
             EvidenceError::Annex { .. } => "evidence.annex",
@@ -165,6 +169,7 @@ impl EvidenceError {
                 put("reason", reason);
             }
             EvidenceError::AgeKeyNeeded { path } => put("path", path),
+            EvidenceError::AgePassphraseShort { min } => put("min", &min.to_string()),
             EvidenceError::AgeDecrypt { reason } | EvidenceError::Annex { reason } => put("reason", reason),
             EvidenceError::Redaction { session, reason } => {
                 put("session", session);

@@ -367,6 +367,10 @@ fn an_encrypted_bundle_opens_only_with_its_key_and_verifies_in_place() {
     let err = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging, redactions: &[] }).unwrap_err();
     assert!(matches!(err, EvidenceError::AgeRecipient { .. }), "{err}");
     assert!(!out.exists() && !dir.path().join("bad.zip.age.partial").exists(), "nothing was written");
+    let packaging = Packaging::Age(AgeRecipients::Passphrase(SecretString::from("corta".to_owned())));
+    let err = export(&v, &ExportRequest { sessions: &sessions, out: &out, purpose: None, recipient: None, packaging, redactions: &[] }).unwrap_err();
+    assert!(matches!(err, EvidenceError::AgePassphraseShort { min: 12 }), "{err}");
+    assert!(!out.exists() && !dir.path().join("bad.zip.age.partial").exists(), "nothing was written");
 }
 
 #[test]
