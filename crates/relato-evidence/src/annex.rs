@@ -163,7 +163,9 @@ pub(crate) fn data(
                      "minisign_key": m.exported_by.key.minisign_key, "sha256": sha_of(&format!("keys/{}.pub", m.exported_by.key.file))}));
 
     let signer = &m.exported_by.key.file;
-    let name = req.out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file = req.out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    // The bundle's name is its folder's (a zip's top folder): no extension.
+    let name = file.trim_end_matches(".age").trim_end_matches(".zip").to_owned();
     let zipped = !matches!(req.packaging, crate::export::Packaging::Folder);
     let mut commands = vec![
         "sha256sum -c SHA256SUMS".to_owned(),
@@ -173,9 +175,9 @@ pub(crate) fn data(
         format!("minisign -Vm custody/custody.head -p keys/{signer}.pub"),
     ];
     if matches!(req.packaging, crate::export::Packaging::Age(_)) {
-        commands.insert(0, format!("age -d -o {} {name}", name.trim_end_matches(".age")));
+        commands.insert(0, format!("age -d -o {} {file}", file.trim_end_matches(".age")));
     }
-    commands.push(format!("relato verify {name}"));
+    commands.push(format!("relato verify {file}"));
 
     let first_last = |which: Option<&Value>| which.map(|e| local(e["time"].as_str().unwrap_or_default(), e["offset"].as_str()));
     Ok(json!({
@@ -190,7 +192,8 @@ pub(crate) fn data(
         "exported_by": {"name": m.exported_by.name, "role": m.exported_by.role, "institution": m.exported_by.institution,
                         "key_id": m.exported_by.key.key_id, "minisign_key": m.exported_by.key.minisign_key},
         "manifest_sha256": manifest_sha256,
-        "bundle": {"name": name, "zip": zipped, "encrypted": matches!(req.packaging, crate::export::Packaging::Age(_))},
+        "bundle": {"name": name, "file": if zipped { Some(&file) } else { None }, "zip": zipped,
+                   "encrypted": matches!(req.packaging, crate::export::Packaging::Age(_))},
         "sessions": m.sessions.iter().map(|s| json!({"label": s.label, "child_code": s.child_code, "age_years": s.age_years,
                                                      "language": s.language, "created": local(&s.created_at, None)})).collect::<Vec<_>>(),
         "items": items,
