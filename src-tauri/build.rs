@@ -49,6 +49,8 @@ const COMMANDS: &[&str] = &[
     "save_vocabulary_code",
     "export_bundle",
     "verify_bundle",
+    "log_handover",
+    "receive_bundle",
 ];
 
 /// The commit for the About screen: `git rev-parse --short HEAD` (with

@@ -61,6 +61,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             review_commands::save_vocabulary_code,
             evidence_commands::export_bundle,
             evidence_commands::verify_bundle,
+            evidence_commands::log_handover,
+            evidence_commands::receive_bundle,
         ])
         .events(collect_events![VaultLocked, DownloadFinished, CaptureStatus, CloseRefused, PlayerStatusEvent])
         .constant("LIMITS", Limits::of_vault())

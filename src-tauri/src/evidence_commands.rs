@@ -8,6 +8,13 @@
 //! needs is held meanwhile, and always gives it back. `verify_bundle`
 //! checks any bundle and needs no vault at all.
 //!
+//! `log_handover` records an `ENTREGA` or `RECEPCION` in a case's custody
+//! (a bundle named with it is verified first, off the main thread, and must
+//! be of that case, as `relato handover` demands). `receive_bundle` takes
+//! another vault's bundle in, like `relato receive`: it imports originals,
+//! so it borrows the vault the way an export does, one at a time, and the
+//! window refuses to close meanwhile.
+//!
 //! Passphrases and age keys arrive as strings; they become `SecretString`s
 //! at once, the strings are zeroised, and neither is logged or echoed.
 
@@ -15,7 +22,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use age::secrecy::SecretString;
-use relato_evidence::{AgeKey, AgeRecipients, EvidenceError, Exported, Packaging, Verified};
+use relato_evidence::{AgeKey, AgeRecipients, EvidenceError, Exported, Packaging, Received, Verified};
+use relato_vault::{HandOver, HandOverKind};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::{AppHandle, Manager};
@@ -29,10 +37,14 @@ use crate::service::VaultService;
 /// `relato_evidence::EVIDENCE_ERROR_CODES`).
 pub const EVIDENCE_APP_ERROR_CODES: &[&str] = &[
     "app.export_busy",
+    "app.redaction_one_session",
     "app.no_save_folder",
     "app.age_passphrase_short",
     "app.age_identity_unreadable",
     "app.verify_path_empty",
+    "app.receive_busy",
+    "app.bundle_other_case",
+    "app.handover_counterpart_empty",
 ];
 
 /// How the bundle is packaged, as the export form chooses it.
@@ -102,6 +114,61 @@ pub struct ExportInput {
     pub purpose: Option<String>,
     pub recipient: Option<String>,
     pub packaging: PackagingInput,
+    pub redaction: Option<RedactionInput>,
+}
+
+/// A redacted version to add to the bundle (`derivatives/<S>/redacted/`):
+/// phrases replaced in every transcript of the bundle, stretches silenced
+/// in the originals of its one session (times belong to one recording).
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct RedactionInput {
+    pub phrases: Vec<PhraseRedaction>,
+    pub silences: Vec<SilenceRedaction>,
+}
+
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct SilenceRedaction {
+    pub start_ms: u64,
+    pub end_ms: u64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct PhraseRedaction {
+    pub find: String,
+    pub replacement: String,
+    pub reason: String,
+}
+
+impl RedactionInput {
+    /// Per session: the phrases where there is a transcript to apply them
+    /// to, the silences when the bundle holds one session.
+    fn for_sessions(&self, vault: &relato_vault::Vault, sessions: &[String]) -> Result<Vec<relato_evidence::SessionRedaction>, CommandError> {
+        if !self.silences.is_empty() && sessions.len() != 1 {
+            return Err(CommandError::new("app.redaction_one_session", "stretches of audio belong to one session's recordings"));
+        }
+        let mut out = Vec::new();
+        for session in sessions {
+            let has_transcript = relato_review::stored::latest_transcript(vault, session)?.is_some();
+            let text: Vec<relato_review::TextRedaction> = if has_transcript {
+                self.phrases
+                    .iter()
+                    .map(|p| relato_review::TextRedaction::Phrase { find: p.find.clone(), replacement: p.replacement.clone(), reason: p.reason.clone() })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            if !text.is_empty() || !self.silences.is_empty() {
+                let audio = self
+                    .silences
+                    .iter()
+                    .map(|a| relato_evidence::AudioRedaction { start_ms: a.start_ms, end_ms: a.end_ms, reason: a.reason.clone() })
+                    .collect();
+                out.push(relato_evidence::SessionRedaction { session: session.clone(), text, audio });
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// One original in a bundle.
@@ -140,6 +207,8 @@ pub struct ExportedView {
     pub items: Vec<BundleItemView>,
     /// Files the manifest lists.
     pub files: u32,
+    /// Folders of redacted versions in the bundle (`derivatives/S01/redacted`).
+    pub redacted: Vec<String>,
 }
 
 impl ExportedView {
@@ -151,6 +220,16 @@ impl ExportedView {
             packaging,
             items: done.manifest.items.iter().map(BundleItemView::from).collect(),
             files: u32::try_from(done.manifest.files.len()).unwrap_or(u32::MAX),
+            redacted: {
+                let mut dirs: Vec<String> = done
+                    .manifest
+                    .files
+                    .iter()
+                    .filter_map(|f| f.path.strip_suffix("/redaction.json").map(str::to_owned))
+                    .collect();
+                dirs.sort();
+                dirs
+            },
             manifest_sha256: done.manifest_sha256,
             zip_sha256: done.zip_sha256,
             age_sha256: done.age_sha256,
@@ -204,10 +283,14 @@ impl From<Verified> for VerifiedView {
 /// Set while the app's export runs: one at a time, since it owns the vault.
 static EXPORTING: AtomicBool = AtomicBool::new(false);
 
-/// Whether an export is being written (the window refuses to close: a
-/// bundle cut short would leave a `.partial` file and no custody line).
-pub fn export_running() -> bool {
-    EXPORTING.load(Ordering::SeqCst)
+/// Set while a reception runs: it owns the vault too.
+static RECEIVING: AtomicBool = AtomicBool::new(false);
+
+/// Whether an export is being written or a bundle received (the window
+/// refuses to close: a bundle cut short would leave a `.partial` file and
+/// no custody line; a reception cut short, a case half taken in).
+pub fn bundle_work_running() -> bool {
+    EXPORTING.load(Ordering::SeqCst) || RECEIVING.load(Ordering::SeqCst)
 }
 
 /// Holds the vault lent for an export and gives it back however the
@@ -280,7 +363,7 @@ pub struct Destination<'a> {
 /// and the time; `busy` is set meanwhile (a second export is refused).
 /// Tauri-free, so it is unit-tested.
 pub fn export_into(service: &VaultService, busy: &AtomicBool, to: Destination<'_>, input: ExportInput) -> Result<ExportedView, CommandError> {
-    let ExportInput { sessions, purpose, recipient, packaging } = input;
+    let ExportInput { sessions, purpose, recipient, packaging, redaction } = input;
     let kind = packaging.kind;
     let packaging = packaging.into_packaging()?;
     if busy.swap(true, Ordering::SeqCst) {
@@ -294,14 +377,17 @@ pub fn export_into(service: &VaultService, busy: &AtomicBool, to: Destination<'_
     let out = fresh_path(to.dir, &bundle_stem(&reference, to.stamp), extension(kind));
     let blank = |t: &Option<String>| t.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
     let (purpose, recipient) = (blank(&purpose), blank(&recipient));
+    let redactions = match &redaction {
+        Some(r) => r.for_sessions(vault, &sessions)?,
+        None => Vec::new(),
+    };
     let request = relato_evidence::ExportRequest {
         sessions: &sessions,
         out: &out,
         purpose: purpose.as_deref(),
         recipient: recipient.as_deref(),
         packaging,
-        // Redacted derivatives are chosen in the CLI for now.
-        redactions: &[],
+        redactions: &redactions,
     };
     let done = relato_evidence::export(vault, &request)?;
     Ok(ExportedView::new(done, to.folder, kind))
@@ -346,6 +432,280 @@ pub fn verify_at(path: &Path, identity: Option<&Path>, passphrase: Option<Zeroiz
     Ok(relato_evidence::verify(path, key.as_ref()).map(VerifiedView::from)?)
 }
 
+/// Trimmed text, or `None` when nothing is left.
+fn blank(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+/// Which way a hand-over went, as the form chooses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum HandOverDirection {
+    /// Handed to someone: `ENTREGA`.
+    Delivery,
+    /// Received from someone: `RECEPCION`.
+    Receipt,
+}
+
+impl HandOverDirection {
+    fn kind(self) -> HandOverKind {
+        match self {
+            HandOverDirection::Delivery => HandOverKind::Delivery,
+            HandOverDirection::Receipt => HandOverKind::Receipt,
+        }
+    }
+
+    /// The custody event it is logged as.
+    fn event(self) -> &'static str {
+        match self {
+            HandOverDirection::Delivery => "ENTREGA",
+            HandOverDirection::Receipt => "RECEPCION",
+        }
+    }
+}
+
+/// The other side of a hand-over and how it went, as typed. Blank text is
+/// absent; the other person is required.
+pub struct HandOverDetails {
+    pub counterpart: String,
+    pub institution: Option<String>,
+    pub purpose: Option<String>,
+    pub medium: Option<String>,
+    pub seal: Option<String>,
+}
+
+impl HandOverDetails {
+    fn cleaned(self) -> Result<HandOverDetails, CommandError> {
+        let counterpart = self.counterpart.trim().to_owned();
+        if counterpart.is_empty() {
+            return Err(CommandError::new("app.handover_counterpart_empty", "the other person of the hand-over was not named"));
+        }
+        Ok(HandOverDetails {
+            counterpart,
+            institution: blank(self.institution),
+            purpose: blank(self.purpose),
+            medium: blank(self.medium),
+            seal: blank(self.seal),
+        })
+    }
+
+    fn handover<'a>(&'a self, kind: HandOverKind, bundle_sha256: Option<&'a str>, file_sha256: Option<&'a str>) -> HandOver<'a> {
+        HandOver {
+            kind,
+            counterpart: &self.counterpart,
+            institution: self.institution.as_deref(),
+            purpose: self.purpose.as_deref(),
+            medium: self.medium.as_deref(),
+            seal: self.seal.as_deref(),
+            bundle_sha256,
+            file_sha256,
+        }
+    }
+}
+
+/// A bundle named in a form, with what opens it when it is encrypted.
+pub struct BundleAt {
+    pub path: PathBuf,
+    pub identity: Option<PathBuf>,
+    pub passphrase: Option<Zeroizing<String>>,
+}
+
+impl BundleAt {
+    /// From the command's strings: `~/` expanded, a blank key path absent,
+    /// the passphrase zeroised when dropped.
+    fn typed(path: &str, identity: Option<String>, passphrase: Option<String>, home: Option<&Path>) -> BundleAt {
+        BundleAt {
+            path: typed_path(path, home),
+            identity: identity.filter(|p| !p.trim().is_empty()).map(|p| typed_path(&p, home)),
+            passphrase: passphrase.map(Zeroizing::new),
+        }
+    }
+
+    fn key(self) -> Result<(PathBuf, Option<AgeKey>), CommandError> {
+        if self.path.as_os_str().is_empty() {
+            return Err(CommandError::new("app.verify_path_empty", "no bundle was named"));
+        }
+        let key = age_key(self.identity.as_deref(), self.passphrase)?;
+        Ok((self.path, key))
+    }
+}
+
+/// A hand-over as it was logged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct HandOverLogged {
+    /// `ENTREGA` or `RECEPCION`.
+    pub event: String,
+    pub case_id: String,
+    pub counterpart: String,
+    /// The manifest SHA-256 of the bundle that went with it, if one did.
+    pub bundle_sha256: Option<String>,
+    /// The SHA-256 of the bundle's file (zip or encrypted zip); none for a folder.
+    pub file_sha256: Option<String>,
+}
+
+/// Logs a hand-over of `case_id`'s evidence. A bundle named with it is
+/// verified first (no vault needed, so nothing is held meanwhile) and must
+/// be of this case; its manifest's and file's SHA-256 go into the line.
+/// Tauri-free, so it is unit-tested.
+pub fn log_handover_at(
+    service: &VaultService,
+    case_id: &str,
+    direction: HandOverDirection,
+    details: HandOverDetails,
+    bundle: Option<BundleAt>,
+) -> Result<HandOverLogged, CommandError> {
+    let details = details.cleaned()?;
+    // An unknown case or a locked vault is said before a long verification.
+    service.with_vault(|v| Ok(v.case(case_id)?))?;
+    let mut hashes = None;
+    if let Some(bundle) = bundle {
+        let (path, key) = bundle.key()?;
+        let verified = relato_evidence::verify(&path, key.as_ref())?;
+        if verified.manifest.case.id != case_id {
+            return Err(CommandError::new("app.bundle_other_case", format!("{} is a bundle of another case", path.display()))
+                .with_arg_default("path", path.display().to_string())
+                .with_arg_default("reference", verified.manifest.case.reference.clone()));
+        }
+        let file = if path.is_file() { Some(relato_evidence::file_sha256(&path)?) } else { None };
+        hashes = Some((verified.manifest_sha256, file));
+    }
+    let bundle_sha256 = hashes.as_ref().map(|h| h.0.clone());
+    let file_sha256 = hashes.and_then(|h| h.1);
+    let line = details.handover(direction.kind(), bundle_sha256.as_deref(), file_sha256.as_deref());
+    service.with_vault(|v| Ok(v.log_handover(case_id, &line)?))?;
+    Ok(HandOverLogged {
+        event: direction.event().to_owned(),
+        case_id: case_id.to_owned(),
+        counterpart: details.counterpart.clone(),
+        bundle_sha256,
+        file_sha256,
+    })
+}
+
+/// A session the bundle held, and the one it became here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct ReceivedSessionView {
+    /// Its label in the bundle (`S01`).
+    pub label: String,
+    pub session_id: String,
+    /// The child's code, as the bundle carried it (never a name).
+    pub child_code: String,
+}
+
+/// An original imported byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct ReceivedOriginalView {
+    /// Its id in the bundle (`EV-001`).
+    pub item: String,
+    pub recording_id: String,
+    /// The same here as in the bundle.
+    pub sha256: String,
+}
+
+/// What a reception made here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct ReceivedView {
+    pub case_id: String,
+    pub case_reference: String,
+    /// Whether the case was made for this bundle (else it was chosen).
+    pub new_case: bool,
+    pub manifest_sha256: String,
+    /// The received file's SHA-256, as the `RECEPCION` line names it (none
+    /// for a folder).
+    pub file_sha256: Option<String>,
+    pub sessions: Vec<ReceivedSessionView>,
+    pub originals: Vec<ReceivedOriginalView>,
+    pub transcripts: u32,
+    pub annotations: u32,
+    /// Annotations with codes this vault does not know: not added, but
+    /// kept in the received files.
+    pub annotations_not_taken: u32,
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl ReceivedView {
+    fn new(got: Received, case_reference: String, new_case: bool, file_sha256: Option<String>, sessions: Vec<ReceivedSessionView>) -> Self {
+        ReceivedView {
+            case_reference,
+            new_case,
+            file_sha256,
+            sessions,
+            originals: got
+                .originals
+                .into_iter()
+                .map(|o| ReceivedOriginalView { item: o.item, recording_id: o.recording_id, sha256: o.sha256 })
+                .collect(),
+            transcripts: count(got.transcripts),
+            annotations: count(got.annotations),
+            annotations_not_taken: count(got.annotations_not_taken),
+            case_id: got.case_id,
+            manifest_sha256: got.manifest_sha256,
+        }
+    }
+}
+
+/// What to receive, as the command receives it.
+pub struct ReceiveInput {
+    pub bundle: BundleAt,
+    /// A case of this vault; else a new one with the bundle's reference.
+    pub into_case: Option<String>,
+    pub from: HandOverDetails,
+}
+
+/// The `file_sha256` of the case's latest `RECEPCION` naming `manifest_sha256`.
+fn received_file_sha256(v: &relato_vault::Vault, case_id: &str, manifest_sha256: &str) -> Result<Option<String>, CommandError> {
+    let lines = v.custody_lines(case_id)?;
+    Ok(lines.iter().rev().find_map(|l| {
+        let entry: relato_vault::custody::Entry = serde_json::from_str(&l.line).ok()?;
+        let names = entry.event == "RECEPCION" && entry.objects.first().is_some_and(|o| o.sha256 == manifest_sha256);
+        names.then(|| entry.details.get("file_sha256").and_then(|f| f.as_str()).map(str::to_owned))?
+    }))
+}
+
+/// Receives another vault's bundle (verified first, in full) into a case
+/// here; `busy` is set meanwhile (a second reception is refused).
+/// Tauri-free, so it is unit-tested.
+pub fn receive_into(service: &VaultService, busy: &AtomicBool, input: ReceiveInput) -> Result<ReceivedView, CommandError> {
+    let ReceiveInput { bundle, into_case, from } = input;
+    let from = from.cleaned()?;
+    let into_case = blank(into_case);
+    let (path, key) = bundle.key()?;
+    if busy.swap(true, Ordering::SeqCst) {
+        return Err(CommandError::new("app.receive_busy", "a bundle is already being received"));
+    }
+    let mut lent = Lent { service, busy, vault: None };
+    lent.vault = Some(service.take_vault()?);
+    let vault = lent.vault.as_ref().expect("just lent");
+    let request = relato_evidence::ReceiveRequest {
+        path: &path,
+        key: key.as_ref(),
+        into_case: into_case.as_deref(),
+        from: &from.counterpart,
+        institution: from.institution.as_deref(),
+        purpose: from.purpose.as_deref(),
+        medium: from.medium.as_deref(),
+        seal: from.seal.as_deref(),
+    };
+    let got = relato_evidence::receive(vault, &request)?;
+    // Received and logged: what follows only describes it, so a record
+    // that cannot be read back leaves a gap in the summary, not an error.
+    let reference = vault.case(&got.case_id).map_or_else(|_| got.case_id.clone(), |c| c.reference);
+    let file_sha256 = received_file_sha256(vault, &got.case_id, &got.manifest_sha256).unwrap_or(None);
+    let sessions = got
+        .sessions
+        .iter()
+        .map(|(label, id)| ReceivedSessionView {
+            label: label.clone(),
+            session_id: id.clone(),
+            child_code: vault.session(id).map(|s| s.fields.child_code).unwrap_or_default(),
+        })
+        .collect();
+    Ok(ReceivedView::new(got, reference, into_case.is_none(), file_sha256, sessions))
+}
+
 /// Exports sessions of one case as an evidence bundle into the downloads
 /// folder (else the home folder), under a fresh name: `EXP-2026-031-
 /// 20260301-1015`, with `.zip` or `.zip.age`. Logged in the case's custody
@@ -358,8 +718,13 @@ pub async fn export_bundle(
     purpose: Option<String>,
     recipient: Option<String>,
     packaging: PackagingInput,
+    redaction: Option<RedactionInput>,
 ) -> Result<ExportedView, CommandError> {
-    let input = ExportInput { sessions, purpose, recipient, packaging };
+    let input = ExportInput { sessions, purpose, recipient, packaging, redaction };
+    // A reception owns the vault: say so rather than "locked".
+    if RECEIVING.load(Ordering::SeqCst) {
+        return Err(CommandError::new("app.receive_busy", "a bundle is being received"));
+    }
     let paths = app.path();
     let (dir, folder) = save_dir(paths.download_dir().ok().as_deref(), paths.home_dir().ok().as_deref())
         .ok_or_else(|| CommandError::new("app.no_save_folder", "there is neither a downloads folder nor a home folder to write to"))?;
@@ -390,6 +755,97 @@ pub async fn verify_bundle(
     let path = typed_path(&path, home.as_deref());
     let identity = age_identity_path.filter(|p| !p.trim().is_empty()).map(|p| typed_path(&p, home.as_deref()));
     tauri::async_runtime::spawn_blocking(move || verify_at(&path, identity.as_deref(), age_passphrase))
+        .await
+        .map_err(|e| CommandError::new("app.ipc", e.to_string()))?
+}
+
+/// The rest of a hand-over, as the form sends it (blank text is absent).
+#[derive(Deserialize, Type)]
+pub struct HandOverFields {
+    pub institution: Option<String>,
+    pub purpose: Option<String>,
+    /// USB drive, optical disc, secure transfer…
+    pub medium: Option<String>,
+    /// The number on the evidence seal or package.
+    pub seal: Option<String>,
+}
+
+impl HandOverFields {
+    fn with(self, counterpart: String) -> HandOverDetails {
+        HandOverDetails { counterpart, institution: self.institution, purpose: self.purpose, medium: self.medium, seal: self.seal }
+    }
+}
+
+/// A bundle named in a form: its path (`~/` allowed) and, when it is
+/// encrypted, an age identity file or the passphrase (zeroised when this
+/// is dropped).
+#[derive(Deserialize, Type)]
+pub struct BundleInput {
+    pub path: String,
+    pub age_identity_path: Option<String>,
+    pub age_passphrase: Option<String>,
+}
+
+impl Drop for BundleInput {
+    fn drop(&mut self) {
+        if let Some(p) = self.age_passphrase.as_mut() {
+            p.zeroize();
+        }
+    }
+}
+
+impl BundleInput {
+    fn resolve(mut self, home: Option<&Path>) -> BundleAt {
+        BundleAt::typed(&self.path, self.age_identity_path.take(), self.age_passphrase.take(), home)
+    }
+}
+
+/// Logs a hand-over of a case's evidence: `ENTREGA` (`delivery`) or
+/// `RECEPCION` (`receipt`), with the other person and `details`. A bundle
+/// named with it is verified first and must be of the case; the line then
+/// names its manifest's and its file's SHA-256.
+#[tauri::command]
+#[specta::specta]
+pub async fn log_handover(
+    app: AppHandle,
+    case_id: String,
+    kind: HandOverDirection,
+    counterpart: String,
+    details: HandOverFields,
+    bundle: Option<BundleInput>,
+) -> Result<HandOverLogged, CommandError> {
+    let home = app.path().home_dir().ok();
+    let bundle = bundle.filter(|b| !b.path.trim().is_empty()).map(|b| b.resolve(home.as_deref()));
+    let details = details.with(counterpart);
+    // Verifying a bundle hashes every file in it: a blocking thread.
+    tauri::async_runtime::spawn_blocking(move || log_handover_at(&app.state::<VaultService>(), &case_id, kind, details, bundle))
+        .await
+        .map_err(|e| CommandError::new("app.ipc", e.to_string()))?
+}
+
+/// Receives another vault's bundle: verified in full, its originals
+/// imported byte for byte into `into_case` (else a new case with the
+/// bundle's reference), its transcripts and annotations taken, the rest of
+/// it kept sealed, and one `RECEPCION` line naming the bundle and each
+/// original, received `from` someone. Only administrators and interviewers
+/// may (the vault says so).
+#[tauri::command]
+#[specta::specta]
+pub async fn receive_bundle(
+    app: AppHandle,
+    bundle: BundleInput,
+    from: String,
+    into_case: Option<String>,
+    details: HandOverFields,
+) -> Result<ReceivedView, CommandError> {
+    let home = app.path().home_dir().ok();
+    let input = ReceiveInput { bundle: bundle.resolve(home.as_deref()), into_case, from: details.with(from) };
+    // An export owns the vault: say so rather than "locked".
+    if EXPORTING.load(Ordering::SeqCst) {
+        return Err(CommandError::new("app.export_busy", "an export is running"));
+    }
+    // Importing an hour of audio takes seconds: a blocking thread.
+    tauri::async_runtime::spawn_blocking(move || receive_into(&app.state::<VaultService>(), &RECEIVING, input))
         .await
         .map_err(|e| CommandError::new("app.ipc", e.to_string()))?
 }
@@ -490,6 +946,7 @@ mod tests {
             purpose: Some(" Entrega a la Fiscalía ".into()),
             recipient: Some("".into()),
             packaging: packaging(PackagingKind::Zip),
+            redaction: None,
         };
         let busy = AtomicBool::new(false);
         let to = || Destination { dir: &out, folder: SaveFolder::Downloads, stamp: "20260301-1015" };
@@ -541,6 +998,54 @@ mod tests {
     }
 
     #[test]
+    fn a_redacted_version_goes_into_the_bundle_beside_the_original() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, session) = vault_with_session(dir.path());
+        s.with_vault(|v| {
+            let t = relato_review::Transcript {
+                segments: vec![relato_review::Segment::new("s1", 0, 900, relato_review::Speaker::Child, "Vivo en la calle Hidalgo.")],
+            };
+            Ok(relato_review::stored::save_transcript(v, &session, t, None).map(|_| ())?)
+        })
+        .unwrap();
+        let out = dir.path().join("Descargas");
+        std::fs::create_dir(&out).unwrap();
+        let redaction = RedactionInput {
+            phrases: vec![PhraseRedaction { find: "calle hidalgo".into(), replacement: "[DOMICILIO]".into(), reason: "domicilio".into() }],
+            silences: vec![SilenceRedaction { start_ms: 200, end_ms: 400, reason: "domicilio".into() }],
+        };
+        let input = ExportInput {
+            sessions: vec![session.clone()],
+            purpose: None,
+            recipient: None,
+            packaging: packaging(PackagingKind::Folder),
+            redaction: Some(redaction.clone()),
+        };
+        let to = Destination { dir: &out, folder: SaveFolder::Downloads, stamp: "20260301-1015" };
+        let done = export_into(&s, &AtomicBool::new(false), to, input).unwrap();
+        let red = PathBuf::from(&done.path).join("derivatives/S01/redacted");
+        let text = std::fs::read_to_string(red.join("transcript.txt")).unwrap();
+        assert!(text.contains("[DOMICILIO]") && !text.contains("Hidalgo"), "{text}");
+        assert!(red.join("EV-001-redacted.wav").is_file());
+        let original = std::fs::read(PathBuf::from(&done.path).join("evidence/EV-001.wav")).unwrap();
+        let silenced = std::fs::read(red.join("EV-001-redacted.wav")).unwrap();
+        assert_eq!(original.len(), silenced.len());
+        assert_ne!(original, silenced, "the stretch is silenced");
+        assert!(verify_at(Path::new(&done.path), None, None).is_ok());
+
+        // Times belong to one recording: with two sessions, refused.
+        let input = ExportInput {
+            sessions: vec![session.clone(), session.clone()],
+            purpose: None,
+            recipient: None,
+            packaging: packaging(PackagingKind::Folder),
+            redaction: Some(redaction),
+        };
+        let to = Destination { dir: &out, folder: SaveFolder::Downloads, stamp: "20260301-1016" };
+        assert_eq!(export_into(&s, &AtomicBool::new(false), to, input).unwrap_err().code, "app.redaction_one_session");
+    }
+
+    #[test]
     fn an_encrypted_bundle_needs_its_passphrase() {
         let dir = tempfile::tempdir().unwrap();
         let (s, session) = vault_with_session(dir.path());
@@ -550,6 +1055,7 @@ mod tests {
             purpose: None,
             recipient: None,
             packaging: PackagingInput { kind: PackagingKind::AgePassphrase, age_recipients: vec![], age_passphrase: Some(pass.into()) },
+            redaction: None,
         };
         let to = Destination { dir: dir.path(), folder: SaveFolder::Home, stamp: "20260301-1015" };
         let done = export_into(&s, &AtomicBool::new(false), to, input).unwrap();
@@ -577,6 +1083,7 @@ mod tests {
             purpose: None,
             recipient: Some("Fiscalía".into()),
             packaging: PackagingInput { kind: PackagingKind::AgeKeys, age_recipients: vec![identity.to_public().to_string()], age_passphrase: None },
+            redaction: None,
         };
         let to = Destination { dir: dir.path(), folder: SaveFolder::Downloads, stamp: "20260301-1015" };
         let done = export_into(&s, &AtomicBool::new(false), to, input).unwrap();
@@ -599,6 +1106,7 @@ mod tests {
             purpose: None,
             recipient: None,
             packaging: packaging(PackagingKind::Folder),
+            redaction: None,
         };
         let to = || Destination { dir: dir.path(), folder: SaveFolder::Home, stamp: "t" };
         let busy = AtomicBool::new(false);
@@ -613,5 +1121,153 @@ mod tests {
         let none = export_into(&s, &busy, to(), input("no-such-session")).unwrap_err();
         assert_eq!(none.code, "record.not_found");
         assert!(s.cases().is_ok(), "a failed export gives the vault back");
+    }
+
+    fn details(who: &str) -> HandOverDetails {
+        HandOverDetails {
+            counterpart: who.into(),
+            institution: Some(" Fiscalía de Oaxaca ".into()),
+            purpose: Some("Carpeta de investigación".into()),
+            medium: Some("USB".into()),
+            seal: Some("".into()),
+        }
+    }
+
+    fn lines(s: &VaultService, case_id: &str) -> Vec<relato_vault::custody::Entry> {
+        s.with_vault(|v| Ok(v.custody_lines(case_id)?)).unwrap().iter().map(|l| serde_json::from_str(&l.line).unwrap()).collect()
+    }
+
+    /// A zip of `session` written into `dir`.
+    fn zip_of(s: &VaultService, session: &str, dir: &Path) -> ExportedView {
+        let input = ExportInput { sessions: vec![session.to_owned()], purpose: None, recipient: None, packaging: packaging(PackagingKind::Zip), redaction: None };
+        let to = Destination { dir, folder: SaveFolder::Downloads, stamp: "20260301-1015" };
+        export_into(s, &AtomicBool::new(false), to, input).unwrap()
+    }
+
+    fn at(path: &Path) -> BundleAt {
+        BundleAt { path: path.to_owned(), identity: None, passphrase: None }
+    }
+
+    #[test]
+    fn a_handover_is_logged_with_and_without_a_bundle() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, session) = vault_with_session(dir.path());
+        let case_id = s.with_vault(|v| Ok(v.session(&session)?.case_id)).unwrap();
+
+        let plain = log_handover_at(&s, &case_id, HandOverDirection::Delivery, details(" Lic. Ruiz "), None).unwrap();
+        assert_eq!(plain.event, "ENTREGA");
+        assert_eq!(plain.counterpart, "Lic. Ruiz");
+        assert_eq!((plain.bundle_sha256, plain.file_sha256), (None, None));
+        let last = lines(&s, &case_id).pop().unwrap();
+        assert_eq!(last.event, "ENTREGA");
+        assert_eq!(last.details["to"], "Lic. Ruiz");
+        assert_eq!(last.details["institution"], "Fiscalía de Oaxaca", "trimmed");
+        assert_eq!(last.details["medium"], "USB");
+        assert!(!last.details.contains_key("seal"), "blank text is absent");
+        assert_eq!(last.purpose.as_deref(), Some("Carpeta de investigación"));
+        assert!(last.objects.is_empty());
+
+        let zip = zip_of(&s, &session, dir.path());
+        let logged =
+            log_handover_at(&s, &case_id, HandOverDirection::Receipt, details("Perito"), Some(at(Path::new(&zip.path)))).unwrap();
+        assert_eq!(logged.event, "RECEPCION");
+        assert_eq!(logged.bundle_sha256.as_deref(), Some(zip.manifest_sha256.as_str()));
+        assert_eq!(logged.file_sha256, zip.zip_sha256);
+        let last = lines(&s, &case_id).pop().unwrap();
+        assert_eq!(last.event, "RECEPCION");
+        assert_eq!(last.details["from"], "Perito");
+        assert_eq!(last.objects[0].kind, "bundle");
+        assert_eq!(last.objects[0].sha256, zip.manifest_sha256);
+        assert_eq!(last.details["file_sha256"], zip.zip_sha256.clone().unwrap().as_str());
+
+        let before = lines(&s, &case_id).len();
+        let nobody = log_handover_at(&s, &case_id, HandOverDirection::Delivery, details("  "), None).unwrap_err();
+        assert_eq!(nobody.code, "app.handover_counterpart_empty");
+        let missing = dir.path().join("no-such.zip");
+        let err = log_handover_at(&s, &case_id, HandOverDirection::Delivery, details("Lic. Ruiz"), Some(at(&missing))).unwrap_err();
+        assert!(err.code.starts_with("evidence."), "{err:?}");
+        assert_eq!(lines(&s, &case_id).len(), before, "nothing logged for a refused hand-over");
+    }
+
+    #[test]
+    fn a_bundle_of_another_case_is_refused_and_nothing_is_logged() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, session) = vault_with_session(dir.path());
+        let zip = zip_of(&s, &session, dir.path());
+        let other = s.create_case(CaseInput { reference: "EXP-2026/099".into(), place: None, institution: None }).unwrap();
+        let before = lines(&s, &other.id).len();
+        let err =
+            log_handover_at(&s, &other.id, HandOverDirection::Delivery, details("Lic. Ruiz"), Some(at(Path::new(&zip.path)))).unwrap_err();
+        assert_eq!(err.code, "app.bundle_other_case");
+        assert_eq!(err.args.get("reference"), Some(&serde_json::json!("EXP-2026/031")));
+        assert_eq!(err.args.get("path"), Some(&serde_json::json!(zip.path)));
+        assert_eq!(lines(&s, &other.id).len(), before);
+        assert_eq!(log_handover_at(&s, "no-such-case", HandOverDirection::Delivery, details("X"), None).unwrap_err().code, "record.not_found");
+    }
+
+    #[test]
+    fn a_bundle_received_into_another_vault_makes_its_case_and_reception() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, session) = vault_with_session(dir.path());
+        let zip = zip_of(&a, &session, dir.path());
+
+        let there = tempfile::tempdir().unwrap();
+        let b = VaultService::at(there.path().join("vault.relato")).with_kdf(KdfParams::insecure_fast());
+        b.create(NewVaultInput { organisation: "Fiscalía".into(), admin_name: "Berta".into(), passphrase: PASS.into() }).unwrap();
+        let input = || ReceiveInput { bundle: at(Path::new(&zip.path)), into_case: Some(" ".into()), from: details("Ana") };
+        let busy = AtomicBool::new(false);
+        let got = receive_into(&b, &busy, input()).unwrap();
+        assert!(!busy.load(Ordering::SeqCst));
+        assert!(got.new_case);
+        assert_eq!(got.case_reference, "EXP-2026/031");
+        assert_eq!(got.manifest_sha256, zip.manifest_sha256);
+        assert_eq!(got.file_sha256, zip.zip_sha256);
+        assert_eq!(got.sessions.len(), 1);
+        assert_eq!((got.sessions[0].label.as_str(), got.sessions[0].child_code.as_str()), ("S01", "NNA-031"));
+        assert_eq!(got.originals.len(), 1);
+        assert_eq!(got.originals[0].item, "EV-001");
+        assert_eq!(got.originals[0].sha256, zip.items[0].sha256, "the original is the same here");
+        assert_eq!(got.annotations_not_taken, 0);
+
+        let cases = b.cases().unwrap().cases;
+        assert_eq!(cases.len(), 1);
+        assert_eq!(cases[0].id, got.case_id);
+        let last = lines(&b, &got.case_id).pop().unwrap();
+        assert_eq!(last.event, "RECEPCION");
+        assert_eq!(last.details["from"], "Ana");
+        assert_eq!(last.objects[0].sha256, zip.manifest_sha256);
+        assert!(last.objects.iter().any(|o| o.kind == "original" && o.id == got.originals[0].recording_id));
+
+        // Again, into the case it made: no new case.
+        let again = receive_into(&b, &busy, ReceiveInput { into_case: Some(got.case_id.clone()), ..input() }).unwrap();
+        assert!(!again.new_case);
+        assert_eq!(again.case_id, got.case_id);
+        assert_eq!(b.cases().unwrap().cases.len(), 1);
+
+        // One at a time; nobody named, nothing received; the vault is given back.
+        busy.store(true, Ordering::SeqCst);
+        assert_eq!(receive_into(&b, &busy, input()).unwrap_err().code, "app.receive_busy");
+        busy.store(false, Ordering::SeqCst);
+        let nobody = ReceiveInput { from: details(""), ..input() };
+        assert_eq!(receive_into(&b, &busy, nobody).unwrap_err().code, "app.handover_counterpart_empty");
+        let broken = dir.path().join("roto.zip");
+        std::fs::write(&broken, b"no es un zip").unwrap();
+        let err = receive_into(&b, &busy, ReceiveInput { bundle: at(&broken), ..input() }).unwrap_err();
+        assert!(err.code.starts_with("evidence."), "{err:?}");
+        assert!(!busy.load(Ordering::SeqCst), "a failed reception leaves nothing busy");
+        assert_eq!(b.cases().unwrap().cases.len(), 1, "and the vault is back, unchanged");
+    }
+
+    #[test]
+    fn a_stale_case_or_a_locked_vault_receives_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, session) = vault_with_session(dir.path());
+        let zip = zip_of(&a, &session, dir.path());
+        let input = |into: Option<&str>| ReceiveInput { bundle: at(Path::new(&zip.path)), into_case: into.map(str::to_owned), from: details("Ana") };
+        let busy = AtomicBool::new(false);
+        assert_eq!(receive_into(&a, &busy, input(Some("no-such-case"))).unwrap_err().code, "record.not_found");
+        a.lock();
+        assert_eq!(receive_into(&a, &busy, input(None)).unwrap_err().code, "vault.locked");
+        assert!(!busy.load(Ordering::SeqCst));
     }
 }

@@ -35,10 +35,11 @@ pub fn run() {
         .invoke_handler(specta.invoke_handler())
         // Closing the window must not cut a recording short (it stays open
         // until the interviewer stops, and the recording is sealed), nor an
-        // export (which would leave half a bundle and no custody line).
+        // export (which would leave half a bundle and no custody line) or a
+        // reception (a case half taken in).
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
-                if window.state::<RecordingService>().is_recording() || evidence_commands::export_running() {
+                if window.state::<RecordingService>().is_recording() || evidence_commands::bundle_work_running() {
                     api.prevent_close();
                     let _ = tauri_specta::Event::emit(&events::CloseRefused {}, window.app_handle());
                 } else {

@@ -198,4 +198,43 @@ describe("evidence bundles", { skip: missing.length ? `needs ${missing.join(", "
     assert.equal(created.length, 1, "one export, logged once; verifying logs nothing");
     assert.equal(created[0].details.zip_sha256, sha256(exported));
   });
+
+  it("adds a redacted version beside the untouched original, its faults named line by line", async () => {
+    await (await driver.findElement(byId("name-input"))).sendKeys("Ana");
+    await driver.findElement(byId("passphrase-input")).sendKeys(PASS);
+    await driver.findElement(byId("unlock-submit")).click();
+    await js(`window.location.hash = "#/sessions/${sessionId}/export";`);
+    await waitVisible(driver, "export-form", 60_000);
+    await (await driver.findElement(byId("packaging-folder"))).click();
+    await (await driver.findElement(By.css('[data-testid="export-redaction"] summary'))).click();
+    // Two lines at once (WebKitWebDriver types "\n" as a key press, not a newline).
+    await js(
+      "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));",
+      await driver.findElement(byId("redact_silences-input")),
+      "00:00:01 - 00:00:02\nmás tarde",
+    );
+    await (await driver.findElement(byId("export-submit"))).click();
+    const bad = await waitVisible(driver, "redact_silences-error");
+    assert.equal(await bad.getText(), es["redact.bad_stretch"].replace("{line}", "2"));
+    const before = (await fs.promises.readdir(downloads)).length;
+
+    await fill("redact_silences-input", "00:00:01 - 00:00:02");
+    await fill("redact_reason-input", "protección de datos de la niña");
+    await js(`document.querySelector('[data-testid="export-redaction"]').scrollIntoView({ block: "start" });`);
+    await screenshot(driver, "57-export-redaction-es");
+    await (await driver.findElement(byId("export-submit"))).click();
+    await waitVisible(driver, "export-redacted", 120_000);
+    const folder = path.join(downloads, (await fs.promises.readdir(downloads)).filter((f) => !f.endsWith(".zip")).pop());
+    assert.equal((await fs.promises.readdir(downloads)).length, before + 1);
+    const red = path.join(folder, "derivatives", "S01", "redacted");
+    const record = JSON.parse(fs.readFileSync(path.join(red, "redaction.json"), "utf8"));
+    assert.equal(record.audio[0].parent.sha256, sha256(tone), "the copy names its parent by hash");
+    assert.equal(record.audio_requests[0].reason, "protección de datos de la niña");
+    // The silenced second is zeros; the original in the bundle is the imported file.
+    const copy = fs.readFileSync(path.join(red, "EV-001-redacted.wav"));
+    const [from, to] = record.audio[0].silenced.byte_ranges[0];
+    assert.ok(copy.subarray(from, to).every((b) => b === 0), "the stretch is silent");
+    assert.equal(sha256(path.join(folder, "evidence", "EV-001.wav")), sha256(tone));
+    assert.equal(relato(["verify", folder]).status, 0, "the bundle with its redacted version verifies");
+  });
 });

@@ -6,7 +6,7 @@
 // `app.no_backend` when the page runs outside the desktop app.
 
 import { commands, events, LIMITS, type Result } from "./bindings";
-import type { AddedCode, AnnotationInput, CommandError as WireError, LiveStatus, LockReason, PackagingInput, PlayerView, Tier, Transcript } from "./bindings";
+import type { AddedCode, AnnotationInput, BundleInput, CommandError as WireError, HandOverDirection, HandOverFields, LiveStatus, LockReason, PackagingInput, PlayerView, RedactionInput, Tier, Transcript } from "./bindings";
 
 export type {
   AboutInfo,
@@ -14,6 +14,13 @@ export type {
   ExportedView,
   PackagingInput,
   VerifiedView,
+  BundleInput,
+  HandOverDirection,
+  HandOverFields,
+  HandOverLogged,
+  ReceivedView,
+  ReceivedSessionView,
+  ReceivedOriginalView,
   AddedCode,
   VocabularyEntry,
   AnnotationInput,
@@ -163,10 +170,14 @@ export const api = {
   playerClose: () => call(() => commands.playerClose()),
   saveVocabularyCode: (tier: Tier, code: string, texts: AddedCode) => call(() => commands.saveVocabularyCode(tier, code, texts)),
   // Evidence bundles (src-tauri/src/evidence_commands.rs).
-  exportBundle: (sessions: string[], purpose: string | null, recipient: string | null, packaging: PackagingInput) =>
-    call(() => commands.exportBundle(sessions, purpose, recipient, packaging)),
+  exportBundle: (sessions: string[], purpose: string | null, recipient: string | null, packaging: PackagingInput, redaction: RedactionInput | null) =>
+    call(() => commands.exportBundle(sessions, purpose, recipient, packaging, redaction)),
   verifyBundle: (path: string, ageIdentityPath: string | null, agePassphrase: string | null) =>
     call(() => commands.verifyBundle(path, ageIdentityPath, agePassphrase)),
+  logHandover: (caseId: string, kind: HandOverDirection, counterpart: string, details: HandOverFields, bundle: BundleInput | null) =>
+    call(() => commands.logHandover(caseId, kind, counterpart, details, bundle)),
+  receiveBundle: (bundle: BundleInput, from: string, intoCase: string | null, details: HandOverFields) =>
+    call(() => commands.receiveBundle(bundle, from, intoCase, details)),
 };
 
 /** Calls `handler` with the review player's state (about 25 a second while open); returns the unlisten function. */

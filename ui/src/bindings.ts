@@ -428,9 +428,9 @@ async saveVocabularyCode(tier: Tier, code: string, texts: AddedCode) : Promise<R
  * 20260301-1015`, with `.zip` or `.zip.age`. Logged in the case's custody
  * as `EXPORT_CREATED`.
  */
-async exportBundle(sessions: string[], purpose: string | null, recipient: string | null, packaging: PackagingInput) : Promise<Result<ExportedView, CommandError>> {
+async exportBundle(sessions: string[], purpose: string | null, recipient: string | null, packaging: PackagingInput, redaction: RedactionInput | null) : Promise<Result<ExportedView, CommandError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("export_bundle", { sessions, purpose, recipient, packaging }) };
+    return { status: "ok", data: await TAURI_INVOKE("export_bundle", { sessions, purpose, recipient, packaging, redaction }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -445,6 +445,36 @@ async exportBundle(sessions: string[], purpose: string | null, recipient: string
 async verifyBundle(path: string, ageIdentityPath: string | null, agePassphrase: string | null) : Promise<Result<VerifiedView, CommandError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("verify_bundle", { path, ageIdentityPath, agePassphrase }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Logs a hand-over of a case's evidence: `ENTREGA` (`delivery`) or
+ * `RECEPCION` (`receipt`), with the other person and `details`. A bundle
+ * named with it is verified first and must be of the case; the line then
+ * names its manifest's and its file's SHA-256.
+ */
+async logHandover(caseId: string, kind: HandOverDirection, counterpart: string, details: HandOverFields, bundle: BundleInput | null) : Promise<Result<HandOverLogged, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("log_handover", { caseId, kind, counterpart, details, bundle }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Receives another vault's bundle: verified in full, its originals
+ * imported byte for byte into `into_case` (else a new case with the
+ * bundle's reference), its transcripts and annotations taken, the rest of
+ * it kept sealed, and one `RECEPCION` line naming the bundle and each
+ * original, received `from` someone. Only administrators and interviewers
+ * may (the vault says so).
+ */
+async receiveBundle(bundle: BundleInput, from: string, intoCase: string | null, details: HandOverFields) : Promise<Result<ReceivedView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("receive_bundle", { bundle, from, intoCase, details }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -511,6 +541,12 @@ export type AnnotationInput = { tier: Tier; start_ms: number; end_ms: number; co
  * One revision of an annotation, with who saved it.
  */
 export type AnnotationView = { id: string; rev: number; saved_at: string; author: string; sha256: string; deleted: boolean; tier: Tier; start_ms: number; end_ms: number; code: string; segment_id: string | null; note: string | null; target_id: string | null }
+/**
+ * A bundle named in a form: its path (`~/` allowed) and, when it is
+ * encrypted, an age identity file or the passphrase (zeroised when this
+ * is dropped).
+ */
+export type BundleInput = { path: string; age_identity_path: string | null; age_passphrase: string | null }
 /**
  * One original in a bundle.
  */
@@ -623,11 +659,55 @@ age_sha256: string | null; items: BundleItemView[];
 /**
  * Files the manifest lists.
  */
-files: number }
+files: number; 
+/**
+ * Folders of redacted versions in the bundle (`derivatives/S01/redacted`).
+ */
+redacted: string[] }
 /**
  * The first option-posing or suggestive prompt.
  */
 export type FirstLeadingPrompt = { kind: PromptType; time_ms: number; text: string; segment_id: string; annotation_id: string }
+/**
+ * Which way a hand-over went, as the form chooses it.
+ */
+export type HandOverDirection = 
+/**
+ * Handed to someone: `ENTREGA`.
+ */
+"delivery" | 
+/**
+ * Received from someone: `RECEPCION`.
+ */
+"receipt"
+/**
+ * The rest of a hand-over, as the form sends it (blank text is absent).
+ */
+export type HandOverFields = { institution: string | null; purpose: string | null; 
+/**
+ * USB drive, optical disc, secure transfer…
+ */
+medium: string | null; 
+/**
+ * The number on the evidence seal or package.
+ */
+seal: string | null }
+/**
+ * A hand-over as it was logged.
+ */
+export type HandOverLogged = { 
+/**
+ * `ENTREGA` or `RECEPCION`.
+ */
+event: string; case_id: string; counterpart: string; 
+/**
+ * The manifest SHA-256 of the bundle that went with it, if one did.
+ */
+bundle_sha256: string | null; 
+/**
+ * The SHA-256 of the bundle's file (zip or encrypted zip); none for a folder.
+ */
+file_sha256: string | null }
 /**
  * Invitations (plain and cued) among all counted prompts.
  */
@@ -744,6 +824,7 @@ export type PeaksView = { sample_rate: number; frames_per_peak: number; data_bas
  */
 export type Phase = "rapport" | "free_narrative" | "clarification" | "closing"
 export type PhaseView = { at_ms: number; phase: Phase }
+export type PhraseRedaction = { find: string; replacement: string; reason: string }
 /**
  * Where the review player is, about 25 times a second while a recording
  * is open for listening (see `review_commands::spawn_player_ticker`).
@@ -784,6 +865,48 @@ prompt_types: PromptCount[]; invitation_share: InvitationShare; first_option_pos
  */
 uncounted_prompt_annotations: string[] }
 /**
+ * An original imported byte for byte.
+ */
+export type ReceivedOriginalView = { 
+/**
+ * Its id in the bundle (`EV-001`).
+ */
+item: string; recording_id: string; 
+/**
+ * The same here as in the bundle.
+ */
+sha256: string }
+/**
+ * A session the bundle held, and the one it became here.
+ */
+export type ReceivedSessionView = { 
+/**
+ * Its label in the bundle (`S01`).
+ */
+label: string; session_id: string; 
+/**
+ * The child's code, as the bundle carried it (never a name).
+ */
+child_code: string }
+/**
+ * What a reception made here.
+ */
+export type ReceivedView = { case_id: string; case_reference: string; 
+/**
+ * Whether the case was made for this bundle (else it was chosen).
+ */
+new_case: boolean; manifest_sha256: string; 
+/**
+ * The received file's SHA-256, as the `RECEPCION` line names it (none
+ * for a folder).
+ */
+file_sha256: string | null; sessions: ReceivedSessionView[]; originals: ReceivedOriginalView[]; transcripts: number; annotations: number; 
+/**
+ * Annotations with codes this vault does not know: not added, but
+ * kept in the received files.
+ */
+annotations_not_taken: number }
+/**
  * A recording that started.
  */
 export type RecordingStarted = { recording_id: string; device: string; format: string }
@@ -812,6 +935,12 @@ sha256: string | null; file_name: string | null }
  * A recording sealed as recovered at this unlock, for the notice.
  */
 export type RecoveredView = { recording_id: string; session_id: string; duration_ms: number; sha256: string }
+/**
+ * A redacted version to add to the bundle (`derivatives/<S>/redacted/`):
+ * phrases replaced in every transcript of the bundle, stretches silenced
+ * in the originals of its one session (times belong to one recording).
+ */
+export type RedactionInput = { phrases: PhraseRedaction[]; silences: SilenceRedaction[] }
 /**
  * Everything the review screen shows when it opens.
  */
@@ -879,6 +1008,7 @@ interviewer: string;
  * Role identifiers (`psychologist`, `guardian`, …); never names.
  */
 persons_present: string[]; protocol: string | null; consent_reference: string | null; location: string | null; created_at: string }
+export type SilenceRedaction = { start_ms: number; end_ms: number; reason: string }
 /**
  * Who speaks a segment.
  */

@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { CommandError } from "./api";
+import { UI_CATALOGS } from "./i18n";
 import {
+  ageKeyArgs,
   checkExportForm,
+  checkHandOverForm,
+  checkReceiveForm,
+  handOverEvent,
+  handoverFieldOfError,
+  HANDOVER_KINDS,
+  isHandOverKind,
+  mayHandOver,
+  mayReceive,
+  MEDIUM_SUGGESTIONS,
   cleanTypedPath,
   exportFieldOfError,
   formatBytes,
@@ -116,5 +127,49 @@ describe("sizes", () => {
     expect(formatBytes(1_234_567, "es-MX")).toBe("1.2 MB");
     expect(formatBytes(345_600_000, "en")).toBe("346 MB");
     expect(formatBytes(2_500_000_000, "en")).toBe("2.5 GB");
+  });
+});
+
+describe("hand-over and reception", () => {
+  const handover = (f: Partial<Parameters<typeof checkHandOverForm>[0]>) => ({ counterpart: "Lic. Ruiz", bundlePath: "", ageIdentity: "", agePassphrase: "", ...f });
+  it("needs the other person; a bundle is optional, a key only with one", () => {
+    expect(checkHandOverForm(handover({}))).toEqual({});
+    expect(checkHandOverForm(handover({ counterpart: "  " }))).toEqual({ counterpart: { key: "form.required" } });
+    expect(checkHandOverForm(handover({ bundlePath: "~/x.zip.age", agePassphrase: "secreto" }))).toEqual({});
+    expect(checkHandOverForm(handover({ agePassphrase: "secreto" }))).toEqual({ bundle_path: { key: "handover.key_without_bundle" } });
+    expect(checkHandOverForm(handover({ ageIdentity: "~/clave.txt" }))).toEqual({ bundle_path: { key: "handover.key_without_bundle" } });
+  });
+  it("a reception needs the bundle and who delivered it", () => {
+    expect(checkReceiveForm({ bundlePath: "/media/usb/x.zip", counterpart: "Ana" })).toEqual({});
+    expect(checkReceiveForm({ bundlePath: " ", counterpart: "" })).toEqual({ bundle_path: { key: "form.required" }, counterpart: { key: "form.required" } });
+  });
+  it("sends the identity file when both keys were typed", () => {
+    expect(ageKeyArgs("~/clave.txt", "frase")).toEqual({ identity: "~/clave.txt", passphrase: null });
+    expect(ageKeyArgs("", "frase")).toEqual({ identity: null, passphrase: "frase" });
+    expect(ageKeyArgs("", "")).toEqual({ identity: null, passphrase: null });
+  });
+  it("names the events and knows its kinds", () => {
+    expect(HANDOVER_KINDS.map(handOverEvent)).toEqual(["ENTREGA", "RECEPCION"]);
+    expect(isHandOverKind("receipt")).toBe(true);
+    expect(isHandOverKind("RECEPCION")).toBe(false);
+  });
+  it("lets readers log hand-overs and only writers receive", () => {
+    for (const role of ["administrator", "interviewer", "reviewer", "litigator"]) expect(mayHandOver(role)).toBe(true);
+    expect(mayHandOver("recovery")).toBe(false);
+    expect(["administrator", "interviewer", "reviewer", "litigator", "recovery"].filter(mayReceive)).toEqual(["administrator", "interviewer"]);
+  });
+  it("puts each error next to what caused it", () => {
+    expect(handoverFieldOfError(err("app.handover_counterpart_empty"), false)).toBe("counterpart");
+    expect(handoverFieldOfError(err("app.bundle_other_case", { path: "/x", reference: "EXP" }), false)).toBe("bundle_path");
+    expect(handoverFieldOfError(err("record.not_found"), false)).toBe("into_case");
+    expect(handoverFieldOfError(err("evidence.age_decrypt"), true)).toBe("age_passphrase");
+    expect(handoverFieldOfError(err("evidence.age_decrypt"), false)).toBe("age_identity");
+    // Any verdict on the bundle goes by its path.
+    expect(handoverFieldOfError(err("evidence.file_altered", { file: "evidence/EV-001.wav" }), false)).toBe("bundle_path");
+    expect(handoverFieldOfError(err("auth.not_permitted"), false)).toBeUndefined();
+    expect(handoverFieldOfError(err("vault.locked"), false)).toBeUndefined();
+  });
+  it("has every medium suggestion in every locale", () => {
+    for (const catalog of Object.values(UI_CATALOGS)) for (const key of MEDIUM_SUGGESTIONS) expect(catalog[key], key).toBeTruthy();
   });
 });

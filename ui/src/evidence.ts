@@ -1,5 +1,6 @@
 // Evidence bundles: the export form's rules, which hash goes on the paper
-// custody form, and how a typed path is read. Pure: no DOM, no commands.
+// custody form, how a typed path is read, and the hand-over and reception
+// forms' rules. Pure: no DOM, no commands.
 
 import type { CommandError } from "./api";
 import type { Problems } from "./forms";
@@ -15,6 +16,82 @@ export function isPackagingKind(v: string): v is PackagingKind {
 /** Every role that may read cases may export them (the vault checks again). */
 export function mayExport(role: string): boolean {
   return role !== "recovery";
+}
+
+/** Logging a hand-over needs the same as an export: reading the case. */
+export const mayHandOver = mayExport;
+
+/** Receiving makes cases and sessions: those who may write cases (relato-vault `may_write_cases`). */
+export function mayReceive(role: string): boolean {
+  return role === "administrator" || role === "interviewer";
+}
+
+export type HandOverKind = "delivery" | "receipt";
+export const HANDOVER_KINDS: readonly HandOverKind[] = ["delivery", "receipt"];
+
+export function isHandOverKind(v: string): v is HandOverKind {
+  return (HANDOVER_KINDS as readonly string[]).includes(v);
+}
+
+/** The custody event a hand-over is logged as. */
+export function handOverEvent(kind: HandOverKind): "ENTREGA" | "RECEPCION" {
+  return kind === "delivery" ? "ENTREGA" : "RECEPCION";
+}
+
+/** Suggestions for the medium field (free text: anything else may be typed). */
+export const MEDIUM_SUGGESTIONS: readonly MessageKey[] = [
+  "handover.medium.usb",
+  "handover.medium.optical",
+  "handover.medium.disk",
+  "handover.medium.secure_transfer",
+  "handover.medium.in_person",
+];
+
+export interface HandOverForm {
+  counterpart: string;
+  bundlePath: string;
+  ageIdentity: string;
+  agePassphrase: string;
+}
+
+/** The other person is required; an age key makes sense only with a bundle. */
+export function checkHandOverForm(f: HandOverForm): Problems {
+  const p: Problems = {};
+  if (!f.counterpart.trim()) p.counterpart = { key: "form.required" };
+  if (!f.bundlePath.trim() && (f.ageIdentity.trim() || f.agePassphrase)) p.bundle_path = { key: "handover.key_without_bundle" };
+  return p;
+}
+
+/** A reception needs the bundle and who delivered it. */
+export function checkReceiveForm(f: { bundlePath: string; counterpart: string }): Problems {
+  const p: Problems = {};
+  if (!f.bundlePath.trim()) p.bundle_path = { key: "form.required" };
+  if (!f.counterpart.trim()) p.counterpart = { key: "form.required" };
+  return p;
+}
+
+/** What opens an encrypted bundle: the identity file wins when both were typed. */
+export function ageKeyArgs(identity: string, passphrase: string): { identity: string | null; passphrase: string | null } {
+  return identity ? { identity, passphrase: null } : { identity: null, passphrase: passphrase || null };
+}
+
+const HANDOVER_FIELD_OF_CODE: Record<string, string> = {
+  "app.handover_counterpart_empty": "counterpart",
+  "app.bundle_other_case": "bundle_path",
+  "record.not_found": "into_case",
+};
+
+/**
+ * Where a hand-over's or reception's error goes: the other person, the
+ * case chosen, the key typed, and any verdict on the bundle next to its
+ * path; the rest (a role that may not, a locked vault) under the form.
+ */
+export function handoverFieldOfError(error: CommandError, usedPassphrase: boolean): string | undefined {
+  return (
+    HANDOVER_FIELD_OF_CODE[error.code] ??
+    verifyFieldOfError(error, usedPassphrase) ??
+    (error.code.startsWith("evidence.") ? "bundle_path" : undefined)
+  );
 }
 
 /**

@@ -109,18 +109,20 @@ describe("routes", () => {
   const all: Route[] = [
     { name: "cases" },
     { name: "case", id: "case_01HX" },
+    { name: "handover", caseId: "case_01HX" },
     { name: "session", id: "session-9" },
     { name: "record", sessionId: "session-9" },
     { name: "review", sessionId: "session-9" },
     { name: "export", sessionId: "session-9" },
     { name: "verify" },
+    { name: "receive" },
     { name: "about" },
   ];
   it("round-trips every route through its hash", () => {
     for (const r of all) expect(parseRoute(routeHash(r))).toEqual(r);
   });
   it("sends unknown or malicious hashes home", () => {
-    for (const h of ["", "#", "#/", "#/nope", "#/cases/a/b", "#/cases/<img>", "#/sessions//record", "#/sessions//review", "#/sessions/a/review/x", "#/sessions//export", "#/verify/x"]) {
+    for (const h of ["", "#", "#/", "#/nope", "#/cases/a/b", "#/cases/<img>", "#/sessions//record", "#/sessions//review", "#/sessions/a/review/x", "#/sessions//export", "#/verify/x", "#/cases//handover", "#/cases/a/handover/x", "#/receive/x"]) {
       expect(parseRoute(h)).toEqual({ name: "cases" });
     }
   });

@@ -5,6 +5,7 @@
 import { api, onPlayerStatus, onVaultLocked, type CommandError, type LockReason, type MeView, type Outcome, type RecoveredView, type VaultStatus } from "./api";
 import { formatElapsed, groupHash } from "./capture";
 import { el } from "./dom";
+import { mayReceive } from "./evidence";
 import { LOCALES, loadLocale, saveLocale, translator, type Locale, type MessageKey, type Translator } from "./i18n";
 import { IdleWatch, isLockShortcut, loadIdleMinutes, PlaybackActivity, saveIdleMinutes } from "./idle";
 import { closeReview, reviewMayLeave, reviewSaveBeforeLock, reviewScreen } from "./review/screen";
@@ -13,7 +14,9 @@ import { aboutScreen } from "./screens/about";
 import { caseScreen } from "./screens/case";
 import { casesScreen } from "./screens/cases";
 import type { Ctx } from "./screens/context";
-import { exportScreen, isExportRunning, whenExportDone } from "./screens/export";
+import { exportScreen, exportWork } from "./screens/export";
+import { handoverScreen } from "./screens/handover";
+import { receiveScreen, receiveWork } from "./screens/receive";
 import { isRecordingActive, recordScreen, releaseTestAudio } from "./screens/record";
 import { recoveryScreen } from "./screens/recovery";
 import { sessionScreen } from "./screens/session";
@@ -92,9 +95,12 @@ async function lock(reason: LockReason): Promise<void> {
   if (isRecordingActive() || locking) return;
   // An export owns the vault until it has written and logged the bundle:
   // the lock waits for it.
-  if (isExportRunning()) {
-    whenExportDone(() => void lock(reason));
-    return;
+  // So does a reception, until the bundle is taken in and logged.
+  for (const work of [exportWork, receiveWork]) {
+    if (work.isRunning()) {
+      work.whenDone(() => void lock(reason));
+      return;
+    }
   }
   releaseTestAudio();
   if (!unlockedAs() && !state.recovery) return;
@@ -157,10 +163,11 @@ function navBar(tr: Translator): HTMLElement {
   const me = unlockedAs();
   const nav = el("nav", { class: "nav", "aria-label": tr.t("nav.label") });
   const link = (route: Route, key: MessageKey, testid: string) => {
-    const current = state.route.name === route.name || (route.name === "cases" && !isPublic(state.route));
+    const current = state.route.name === route.name || (route.name === "cases" && !isPublic(state.route) && state.route.name !== "receive");
     return el("a", { href: routeHash(route), "data-testid": testid, "aria-current": current ? "page" : undefined }, tr.t(key));
   };
   if (me && !state.recovery) nav.append(link({ name: "cases" }, "nav.cases", "nav-cases"));
+  if (me && !state.recovery && mayReceive(me.role)) nav.append(link({ name: "receive" }, "nav.receive", "nav-receive"));
   // Verifying needs no vault: offered locked or unlocked.
   nav.append(link({ name: "verify" }, "nav.verify", "nav-verify"));
   nav.append(link({ name: "about" }, "nav.about", "nav-about"));
@@ -206,6 +213,10 @@ function screenFor(ctx: Ctx): HTMLElement {
       return reviewScreen(ctx, route.sessionId);
     case "export":
       return exportScreen(ctx, route.sessionId);
+    case "handover":
+      return handoverScreen(ctx, route.caseId);
+    case "receive":
+      return receiveScreen(ctx);
     case "about":
       return aboutScreen(ctx);
   }

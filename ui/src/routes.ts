@@ -7,11 +7,13 @@
 export type Route =
   | { name: "cases" }
   | { name: "case"; id: string }
+  | { name: "handover"; caseId: string }
   | { name: "session"; id: string }
   | { name: "record"; sessionId: string }
   | { name: "review"; sessionId: string }
   | { name: "export"; sessionId: string }
   | { name: "verify" }
+  | { name: "receive" }
   | { name: "about" };
 
 export const HOME: Route = { name: "cases" };
@@ -21,11 +23,13 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => Route][] = [
   [/^\/?$/, () => HOME],
   [/^\/cases$/, () => ({ name: "cases" })],
   [new RegExp(`^/cases/${ID}$`), (m) => ({ name: "case", id: m[1]! })],
+  [new RegExp(`^/cases/${ID}/handover$`), (m) => ({ name: "handover", caseId: m[1]! })],
   [new RegExp(`^/sessions/${ID}$`), (m) => ({ name: "session", id: m[1]! })],
   [new RegExp(`^/sessions/${ID}/record$`), (m) => ({ name: "record", sessionId: m[1]! })],
   [new RegExp(`^/sessions/${ID}/review$`), (m) => ({ name: "review", sessionId: m[1]! })],
   [new RegExp(`^/sessions/${ID}/export$`), (m) => ({ name: "export", sessionId: m[1]! })],
   [/^\/verify$/, () => ({ name: "verify" })],
+  [/^\/receive$/, () => ({ name: "receive" })],
   [/^\/about$/, () => ({ name: "about" })],
 ];
 
@@ -45,6 +49,8 @@ export function routeHash(route: Route): string {
       return "#/cases";
     case "case":
       return `#/cases/${encodeURIComponent(route.id)}`;
+    case "handover":
+      return `#/cases/${encodeURIComponent(route.caseId)}/handover`;
     case "session":
       return `#/sessions/${encodeURIComponent(route.id)}`;
     case "record":
@@ -55,6 +61,8 @@ export function routeHash(route: Route): string {
       return `#/sessions/${encodeURIComponent(route.sessionId)}/export`;
     case "verify":
       return "#/verify";
+    case "receive":
+      return "#/receive";
     case "about":
       return "#/about";
   }

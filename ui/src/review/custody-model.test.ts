@@ -44,6 +44,17 @@ describe("detailFacts", () => {
     ]);
     expect(detailFacts({ device: "  ", rev: "2" })).toEqual([]);
   });
+  it("names both sides of a hand-over, its institution, medium and seal", () => {
+    const facts = detailFacts({ from: "Lic. Ruiz", institution: "Fiscalía", medium: "USB", seal: "S-0042", file_sha256: "ab", imported: "received_1" });
+    expect(facts.map((f) => [f.key, f.args])).toEqual([
+      ["custody.fact.from", { name: "Lic. Ruiz" }],
+      ["custody.fact.institution", { institution: "Fiscalía" }],
+      ["custody.fact.medium", { medium: "USB" }],
+      ["custody.fact.seal", { seal: "S-0042" }],
+    ]);
+    expect(detailFacts({ to: "Perito", recipient: " " }).map((f) => f.key)).toEqual(["custody.fact.to"]);
+    expect(detailFacts({ recipient: "Fiscalía" }).map((f) => f.args)).toEqual([{ name: "Fiscalía" }]);
+  });
 });
 
 describe("formatBytes", () => {

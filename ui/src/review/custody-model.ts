@@ -22,6 +22,10 @@ export const KNOWN_EVENTS = [
   "TRANSCRIPT_SAVED",
   "ANNOTATION_SAVED",
   "ANNOTATION_DELETED",
+  "EXPORT_CREATED",
+  "ENTREGA",
+  "RECEPCION",
+  "INTEGRITY_FAILED",
 ] as const;
 
 export function eventKey(event: string): MessageKey | null {
@@ -70,7 +74,8 @@ export interface Fact {
 
 /**
  * The facts a line carries beyond its event, actor and time: a revision,
- * the input device, an export's purpose, a size. (The PLAYBACK ranges and
+ * the input device, an export's purpose and recipient, a hand-over's other
+ * side, institution, medium and seal, a size. (The PLAYBACK ranges and
  * the SHA-256 have their own places in the row.)
  */
 export function detailFacts(details: Record<string, unknown>): Fact[] {
@@ -81,6 +86,21 @@ export function detailFacts(details: Record<string, unknown>): Fact[] {
   if (device) facts.push({ key: "custody.fact.device", args: { device } });
   const purpose = text(details.purpose);
   if (purpose) facts.push({ key: "custody.fact.purpose", args: { purpose } });
+  // Who an export was for, and the two sides of a hand-over.
+  for (const [name, key] of [
+    ["recipient", "custody.fact.recipient"],
+    ["to", "custody.fact.to"],
+    ["from", "custody.fact.from"],
+  ] as const) {
+    const who = text(details[name]);
+    if (who) facts.push({ key, args: { name: who } });
+  }
+  const institution = text(details.institution);
+  if (institution) facts.push({ key: "custody.fact.institution", args: { institution } });
+  const medium = text(details.medium);
+  if (medium) facts.push({ key: "custody.fact.medium", args: { medium } });
+  const seal = text(details.seal);
+  if (seal) facts.push({ key: "custody.fact.seal", args: { seal } });
   const container = text(details.container);
   if (container) facts.push({ key: "custody.fact.container", args: { container } });
   const bytes = typeof details.bytes === "number" ? details.bytes : typeof details.size_bytes === "number" ? details.size_bytes : null;

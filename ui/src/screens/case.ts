@@ -3,6 +3,7 @@
 
 import { api, MAX_AGE_YEARS, PRESENT_ROLES, type CaseView, type SessionView } from "../api";
 import { card, el, field, formatDate, formError, input, showCommandError, showProblems, value } from "../dom";
+import { mayHandOver } from "../evidence";
 import { checkSessionForm, fieldOfError, parseAge } from "../forms";
 import type { MessageKey } from "../i18n";
 import type { Ctx } from "./context";
@@ -40,11 +41,18 @@ function caseCard(ctx: Ctx, c: CaseView): HTMLElement {
   add(tr.t("case.place"), c.place, "case-place");
   add(tr.t("case.institution"), c.institution, "case-institution");
   add(tr.t("case.created_at"), formatDate(c.created_at, tr.locale), "case-created");
+  // Hand-overs are of the whole case (the bundle may hold several sessions).
+  const probe = ctx.status.probe;
+  const handover =
+    probe.state === "unlocked" && mayHandOver(probe.me.role)
+      ? el("div", { class: "actions" }, el("a", { href: `#/cases/${encodeURIComponent(c.id)}/handover`, class: "button", "data-testid": "case-handover" }, tr.t("case.handover")))
+      : "";
   return el(
     "section",
     { class: "card" },
     el("h2", { class: "page-title", "data-testid": "case-title" }, tr.t("case.heading", { reference: c.reference })),
     facts,
+    handover,
   );
 }
 

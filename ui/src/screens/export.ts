@@ -3,7 +3,7 @@
 // to write on the paper custody form. The export owns the vault while it
 // runs, so a lock asked for meanwhile waits until it ends (see main.ts).
 
-import { api, MIN_PASSPHRASE_CHARS, onCloseRefused, type CaseView, type ExportedView, type SessionView } from "../api";
+import { api, MIN_PASSPHRASE_CHARS, type CaseView, type ExportedView, type SessionView } from "../api";
 import { groupHash } from "../capture";
 import { copyText, el, field, formatDate, formError, input, showCommandError, showProblems, value } from "../dom";
 import { checkExportForm, exportFieldOfError, handedOverHash, isPackagingKind, mayExport, parseRecipients, PACKAGING_KINDS, type PackagingKind } from "../evidence";
@@ -11,33 +11,11 @@ import type { MessageKey } from "../i18n";
 import type { Ctx } from "./context";
 import { errorBox, itemsTable, loading } from "./shared";
 import { suggestVerifyPath } from "./verify";
+import { bundleWork } from "../bundle-work";
+import { DEFAULT_REPLACEMENT, readRedaction } from "../redaction";
 
-let running = false;
-/** What to do once the running export ends (a lock asked for meanwhile). */
-let afterExport: (() => void) | undefined;
-let onDeferred: (() => void) | undefined;
-
-// The window refuses to close while an export runs (src-tauri lib.rs);
-// the screen says why.
-let closeListening = false;
-let onCloseRefusedWhileRunning: (() => void) | undefined;
-async function listenForRefusedClose(): Promise<void> {
-  if (closeListening) return;
-  closeListening = true;
-  await onCloseRefused(() => {
-    if (running) onCloseRefusedWhileRunning?.();
-  }).catch(() => undefined);
-}
-
-export function isExportRunning(): boolean {
-  return running;
-}
-
-/** Runs `then` when the export ends; the latest request wins. */
-export function whenExportDone(then: () => void): void {
-  afterExport = then;
-  onDeferred?.();
-}
+/** The export that may be running; see `bundle-work.ts`. */
+export const exportWork = bundleWork();
 
 const PACKAGING_LABEL: Record<PackagingKind, MessageKey> = {
   folder: "export.packaging_folder",
@@ -156,6 +134,31 @@ function exportCard(ctx: Ctx, c: CaseView, sessions: SessionView[], current: Ses
   };
   choices.addEventListener("change", showPackaging);
 
+  // An optional redacted version for disclosure, beside the untouched originals.
+  const redactionBlock = el(
+    "details",
+    { class: "subtle-fieldset", "data-testid": "export-redaction" },
+    el("summary", {}, tr.t("redact.summary")),
+    el("p", { class: "hint" }, tr.t("redact.hint")),
+    field({
+      name: "redact_phrases",
+      label: tr.t("redact.phrases"),
+      hint: tr.t("redact.phrases_hint"),
+      optional: tr.t("common.optional"),
+      control: el("textarea", { rows: "3", spellcheck: "false", autocomplete: "off" }),
+    }),
+    field({ name: "redact_replacement", label: tr.t("redact.replacement"), optional: tr.t("common.optional"), control: input("text", { placeholder: DEFAULT_REPLACEMENT }) }),
+    field({
+      name: "redact_silences",
+      label: tr.t("redact.silences"),
+      hint: tr.t("redact.silences_hint"),
+      optional: tr.t("common.optional"),
+      control: el("textarea", { rows: "2", spellcheck: "false", autocomplete: "off", placeholder: "00:01:02 - 00:01:05" }),
+    }),
+    field({ name: "redact_reason", label: tr.t("redact.reason"), hint: tr.t("redact.reason_hint"), control: input("text") }),
+  );
+  const textOf = (name: string) => form.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[name="${name}"]`)?.value ?? "";
+
   const submit = el("button", { type: "submit", class: "primary", "data-testid": "export-submit" }, tr.t("export.submit"));
   const working = el("p", { class: "working", role: "status", "data-testid": "export-working", hidden: "" });
   const fields = el(
@@ -169,44 +172,50 @@ function exportCard(ctx: Ctx, c: CaseView, sessions: SessionView[], current: Ses
     passField,
     confirmField,
     plainWarning,
+    redactionBlock,
   );
   form.append(fields, formError("export-error"), working, el("div", { class: "actions" }, submit));
   showPackaging();
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    if (running) return;
+    if (exportWork.isRunning()) return;
     const selected = [...form.querySelectorAll<HTMLInputElement>("input[data-session-id]:checked")].map((i) => i.dataset.sessionId!);
     const values = { sessions: selected, packaging: kind(), recipients: recipients.value, passphrase: value(form, "age_passphrase"), confirm: value(form, "age_confirm") };
-    const problems = checkExportForm(values, MIN_PASSPHRASE_CHARS);
+    const redaction = readRedaction({
+      phrases: textOf("redact_phrases"),
+      silences: textOf("redact_silences"),
+      replacement: textOf("redact_replacement"),
+      reason: textOf("redact_reason"),
+      sessions: selected.length,
+    });
+    const problems = { ...checkExportForm(values, MIN_PASSPHRASE_CHARS), ...redaction.problems };
+    if (Object.keys(redaction.problems).length > 0) redactionBlock.open = true;
     showProblems(form, problems, tr);
     showCommandError(form, undefined, undefined, tr);
     if (Object.keys(problems).length > 0) return;
 
-    running = true;
-    void listenForRefusedClose();
-    onCloseRefusedWhileRunning = () => {
-      working.textContent = `${tr.t("export.working")} ${tr.t("export.close_refused")}`;
-    };
     fields.disabled = true;
     submit.disabled = true;
-    const showWorking = () => {
-      working.textContent = tr.t("export.working") + (afterExport ? ` ${tr.t("export.lock_after")}` : "");
+    const showWorking = (extra = exportWork.hasWaiter() ? tr.t("export.lock_after") : "") => {
+      working.textContent = `${tr.t("export.working")} ${extra}`.trim();
     };
-    onDeferred = showWorking;
-    showWorking();
     working.hidden = false;
     form.setAttribute("aria-busy", "true");
     let r;
     try {
-      r = await api.exportBundle(selected, value(form, "purpose") || null, value(form, "recipient") || null, {
-        kind: values.packaging,
-        age_recipients: values.packaging === "age_keys" ? parseRecipients(values.recipients) : [],
-        age_passphrase: values.packaging === "age_passphrase" ? values.passphrase : null,
-      });
+      r = await exportWork.run(
+        () => {
+          showWorking();
+          return api.exportBundle(selected, value(form, "purpose") || null, value(form, "recipient") || null, {
+            kind: values.packaging,
+            age_recipients: values.packaging === "age_keys" ? parseRecipients(values.recipients) : [],
+            age_passphrase: values.packaging === "age_passphrase" ? values.passphrase : null,
+          }, redaction.request);
+        },
+        { waiting: () => showWorking(), closeRefused: () => showWorking(tr.t("export.close_refused")) },
+      );
     } finally {
-      running = false;
-      onDeferred = undefined;
       fields.disabled = false;
       submit.disabled = false;
       working.hidden = true;
@@ -222,9 +231,6 @@ function exportCard(ctx: Ctx, c: CaseView, sessions: SessionView[], current: Ses
     } else {
       showCommandError(form, r.error, exportFieldOfError(r.error), tr);
     }
-    const then = afterExport;
-    afterExport = undefined;
-    then?.();
   });
 
   return el(
@@ -279,6 +285,9 @@ function doneCard(ctx: Ctx, v: ExportedView, again: () => void): HTMLElement {
     facts,
     el("h3", { class: "sub" }, tr.t("export.originals")),
     itemsTable(tr, v.items, "export-items"),
+    v.redacted.length > 0
+      ? el("p", { class: "notice", "data-testid": "export-redacted" }, tr.t("redact.done", { folders: v.redacted.join(", ") }))
+      : "",
     el("p", { class: "hint" }, tr.t("export.logged")),
     v.age_sha256 ? "" : el("p", { class: "notice warn" }, tr.t("export.plain_done")),
     el("div", { class: "actions" }, another, verify),

@@ -1,8 +1,8 @@
 // Pieces several screens use.
 
 import { toCommandError, type CommandError } from "../api";
-import { el } from "../dom";
-import { formatBytes } from "../evidence";
+import { el, field, input } from "../dom";
+import { cleanTypedPath, formatBytes } from "../evidence";
 import type { Translator } from "../i18n";
 import { errorMessage } from "../view";
 
@@ -48,4 +48,34 @@ export function itemsTable(tr: Translator, items: { id: string; session: string;
       ),
     ),
   );
+}
+
+/**
+ * The age key or passphrase of an encrypted bundle (fields `age_identity`
+ * and `age_passphrase`), folded away unless `pathInput` names a `.age`
+ * file or a key was asked for.
+ */
+export function ageKeyBlock(tr: Translator, pathInput: HTMLInputElement, testid: string): HTMLDetailsElement {
+  const block = el(
+    "details",
+    { class: "subtle-fieldset", "data-testid": testid },
+    el("summary", {}, tr.t("verify.encrypted")),
+    el("p", { class: "hint" }, tr.t("verify.encrypted_hint")),
+    field({ name: "age_identity", label: tr.t("verify.age_identity"), hint: tr.t("verify.age_identity_hint"), optional: tr.t("common.optional"), control: input("text", { autocomplete: "off", spellcheck: "false" }) }),
+    field({ name: "age_passphrase", label: tr.t("verify.age_passphrase"), optional: tr.t("common.optional"), control: input("password", { autocomplete: "off" }) }),
+  );
+  const openIfEncrypted = () => {
+    if (cleanTypedPath(pathInput.value).toLowerCase().endsWith(".age")) block.open = true;
+  };
+  pathInput.addEventListener("input", openIfEncrypted);
+  openIfEncrypted();
+  return block;
+}
+
+/** Empties the passphrase fields of `form`: once used, it should not linger in the page. */
+export function clearSecrets(form: HTMLElement, names: readonly string[]): void {
+  for (const name of names) {
+    const c = form.querySelector<HTMLInputElement>(`[name="${name}"]`);
+    if (c) c.value = "";
+  }
 }

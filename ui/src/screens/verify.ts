@@ -7,7 +7,7 @@ import { api, type VerifiedView } from "../api";
 import { el, field, formatDate, formError, input, showCommandError, showProblems, value } from "../dom";
 import { cleanTypedPath, verifyFieldOfError } from "../evidence";
 import type { Ctx } from "./context";
-import { itemsTable } from "./shared";
+import { ageKeyBlock, itemsTable } from "./shared";
 import { errorMessage, roleName } from "../view";
 
 /** A path to put in the field next time the screen opens (after an export). */
@@ -29,14 +29,7 @@ export function verifyScreen(ctx: Ctx): HTMLElement {
   const submit = el("button", { type: "submit", class: "primary", "data-testid": "verify-submit" }, tr.t("verify.submit"));
   const working = el("p", { class: "working", role: "status", "data-testid": "verify-working", hidden: "" }, tr.t("verify.working"));
   // Folded away unless the bundle is encrypted (or a key was asked for).
-  const encrypted = el(
-    "details",
-    { class: "subtle-fieldset", "data-testid": "verify-encrypted" },
-    el("summary", {}, tr.t("verify.encrypted")),
-    el("p", { class: "hint" }, tr.t("verify.encrypted_hint")),
-    field({ name: "age_identity", label: tr.t("verify.age_identity"), hint: tr.t("verify.age_identity_hint"), optional: tr.t("common.optional"), control: input("text", { autocomplete: "off", spellcheck: "false" }) }),
-    field({ name: "age_passphrase", label: tr.t("verify.age_passphrase"), optional: tr.t("common.optional"), control: input("password", { autocomplete: "off" }) }),
-  );
+  const encrypted = ageKeyBlock(tr, pathInput, "verify-encrypted");
   form.append(
     field({ name: "bundle_path", label: tr.t("verify.path"), hint: tr.t("verify.path_hint"), control: pathInput }),
     encrypted,
@@ -45,11 +38,6 @@ export function verifyScreen(ctx: Ctx): HTMLElement {
     el("div", { class: "actions" }, submit),
   );
   const result = el("div", { "data-testid": "verify-result-slot" });
-  const openIfEncrypted = () => {
-    if (cleanTypedPath(pathInput.value).toLowerCase().endsWith(".age")) encrypted.open = true;
-  };
-  pathInput.addEventListener("input", openIfEncrypted);
-  openIfEncrypted();
   const show = (verdict: HTMLElement) => {
     result.replaceChildren(verdict);
     verdict.scrollIntoView({ block: "nearest" });
