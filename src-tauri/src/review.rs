@@ -359,9 +359,12 @@ pub fn session_custody(v: &Vault, session_id: &str) -> Result<Vec<CustodyEntryVi
     for line in v.custody_lines(&session.case_id)? {
         let Ok(entry) = serde_json::from_str::<relato_vault::custody::Entry>(&line.line) else { continue };
         let detail = |k: &str| entry.details.get(k).and_then(|x| x.as_str()).map(str::to_owned);
+        // A hand-over moves the case's evidence, this session's with it.
         let about = entry.objects.iter().any(|o| ours(&o.id))
             || detail("session_id").is_some_and(|s| s == session.id)
-            || detail("recording_id").is_some_and(|r| ours(&r));
+            || detail("recording_id").is_some_and(|r| ours(&r))
+            || entry.event == "ENTREGA"
+            || entry.event == "RECEPCION";
         if !about {
             continue;
         }
@@ -374,7 +377,15 @@ pub fn session_custody(v: &Vault, session_id: &str) -> Result<Vec<CustodyEntryVi
             object_kind: object.map(|o| o.kind.clone()),
             object_id: object.map(|o| o.id.clone()),
             sha256: object.map(|o| o.sha256.clone()),
-            details: serde_json::Value::Object(entry.details.clone()).to_string(),
+            // The purpose (exports, hand-overs) is the line's own field;
+            // the panel reads it with the details.
+            details: {
+                let mut details = entry.details.clone();
+                if let Some(p) = &entry.purpose {
+                    details.insert("purpose".into(), p.clone().into());
+                }
+                serde_json::Value::Object(details).to_string()
+            },
         });
     }
     Ok(out)
@@ -607,6 +618,28 @@ mod tests {
         let range = &details["ranges_ms"][0];
         assert_eq!(range[0], 1_000);
         assert!((2_000..2_600).contains(&range[1].as_u64().unwrap()), "{details}");
+
+        // A hand-over of the case's evidence shows in every session's list, with its purpose.
+        vaults
+            .with_vault(|v| {
+                let case_id = v.session(&session)?.case_id;
+                let h = relato_vault::HandOver {
+                    kind: relato_vault::HandOverKind::Delivery,
+                    counterpart: "Lic. Marta Ríos",
+                    institution: None,
+                    purpose: Some("carpeta de investigación"),
+                    medium: Some("USB"),
+                    seal: Some("SELLO-7"),
+                    bundle_sha256: None,
+                    file_sha256: None,
+                };
+                Ok(v.log_handover(&case_id, &h)?)
+            })
+            .unwrap();
+        let lines = vaults.with_vault(|v| session_custody(v, &session)).unwrap();
+        let entrega = lines.iter().find(|e| e.event == "ENTREGA").expect("the hand-over is listed");
+        let details: serde_json::Value = serde_json::from_str(&entrega.details).unwrap();
+        assert_eq!((details["purpose"].as_str(), details["seal"].as_str()), (Some("carpeta de investigación"), Some("SELLO-7")));
     }
 
     #[test]
