@@ -11,9 +11,10 @@ BUILD_PACKAGES=(build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev libasound2-dev)
 # Packages for the tests: headless X, WebDriver, audio loopback, evidence verifiers;
 # x11-utils (xwininfo: the e2e window-title check), python3 (the e2e reads a vault
-# id with its sqlite3 module), sqlite3 (tests/cli hand-edit vault files).
+# id with its sqlite3 module; python3-xlib closes the window as a window manager
+# would), sqlite3 (tests/cli hand-edit vault files).
 TEST_PACKAGES=(xvfb webkit2gtk-driver pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox
-  imagemagick minisign age openssl poppler-utils dbus x11-utils python3 sqlite3)
+  imagemagick minisign age openssl poppler-utils dbus x11-utils python3 python3-xlib sqlite3)
 
 say() { printf '\n==> %s\n' "$*"; }
 warn() { printf 'warning: %s\n' "$*" >&2; }

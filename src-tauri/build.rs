@@ -39,6 +39,8 @@ const COMMANDS: &[&str] = &[
     "quality_report",
     "search_session",
     "session_custody",
+    "review_mark_unsaved",
+    "close_window",
     "player_open",
     "player_play",
     "player_pause",

@@ -39,7 +39,11 @@ pub fn run() {
         // reception (a case half taken in).
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
-                if window.state::<RecordingService>().is_recording() || evidence_commands::bundle_work_running() {
+                // Unsaved transcript typing: the window asks the reviewer first.
+                if window.state::<RecordingService>().is_recording()
+                    || evidence_commands::bundle_work_running()
+                    || review_commands::unsaved_transcript()
+                {
                     api.prevent_close();
                     let _ = tauri_specta::Event::emit(&events::CloseRefused {}, window.app_handle());
                 } else {

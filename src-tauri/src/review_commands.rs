@@ -2,6 +2,7 @@
 //! and the [`ListeningService`], plus the ticker that sends the player's
 //! position to the window while a recording is open.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use relato_review::{Match, QualityReport, SegmentSuggestion, Transcript};
@@ -186,3 +187,29 @@ pub async fn save_vocabulary_code(
 ) -> Result<relato_review::vocabulary::Entry, CommandError> {
     vault.with_vault(|v| review::save_vocabulary_code(v, tier, code.trim(), texts))
 }
+
+/// Whether the review screen holds transcript edits not yet saved as a
+/// revision, as the window last said: closing the window then asks the
+/// reviewer first (save, discard or stay) instead of losing the typing.
+static UNSAVED_TRANSCRIPT: AtomicBool = AtomicBool::new(false);
+
+pub fn unsaved_transcript() -> bool {
+    UNSAVED_TRANSCRIPT.load(Ordering::SeqCst)
+}
+
+/// The window says whether it holds unsaved transcript edits.
+#[tauri::command]
+#[specta::specta]
+pub fn review_mark_unsaved(unsaved: bool) {
+    UNSAVED_TRANSCRIPT.store(unsaved, Ordering::SeqCst);
+}
+
+/// Closes the window once the reviewer has saved or discarded: the close
+/// goes through the same handler (which logs what was heard).
+#[tauri::command]
+#[specta::specta]
+pub fn close_window(window: tauri::Window) -> Result<(), CommandError> {
+    UNSAVED_TRANSCRIPT.store(false, Ordering::SeqCst);
+    window.close().map_err(|e| CommandError::new("app.ipc", e.to_string()))
+}
+

@@ -12,12 +12,16 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { By, byId, CLI, fresh, Key, launchApp, loadJson, makeSandbox, screenshot, textOf, until, waitVisible } from "./harness.mjs";
+import { By, byId, CLI, fresh, Key, launchApp, loadJson, makeSandbox, REPO, screenshot, textOf, until, waitVisible } from "./harness.mjs";
 
 const es = loadJson("ui/src/locales/es-MX.json");
 const PASS = "una frase de acceso larga";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Closing through the window manager's protocol needs python-xlib (Debian:
+// python3-xlib, which a pyenv python3 on the PATH does not see).
+const xlibPython = ["python3", "/usr/bin/python3"].find((p) => spawnSync(p, ["-c", "import Xlib"]).status === 0);
+const closeSkip = xlibPython ? false : "needs python3-xlib";
 const missing = ["pulseaudio", "pactl", "parecord", "espeak-ng", "sox"].filter((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0);
 
 describe("reviewing a session", { skip: missing.length ? `needs ${missing.join(", ")}` : false }, () => {
@@ -252,4 +256,26 @@ describe("reviewing a session", { skip: missing.length ? `needs ${missing.join("
     await tab("tab-custody");
     await driver.wait(async () => (await driver.findElements(By.css('[data-testid="custody-row"][data-event="PLAYBACK"]'))).length === 2, 10_000, "the lock did not log the listening exactly once");
   });
+
+  it("closing the window with unsaved typing asks first, and saving closes it with a revision", { skip: closeSkip }, async () => {
+    await fresh(async () => (await (await rows())[0].findElement(byId("segment-text"))).sendKeys(" Despacio."));
+    await driver.wait(async () => (await js(`return document.querySelector('[data-dirty="true"]') !== null;`)) === true, 5000, "the typing did not mark the transcript unsaved");
+    await sleep(300); // the unsaved state crosses to the app
+    // What a window manager's close button sends.
+    const sent = spawnSync(xlibPython, [path.join(REPO, "tests", "e2e", "wm-close.py"), "Relato"], { encoding: "utf8" });
+    assert.equal(sent.status, 0, sent.stderr);
+    const save = await waitVisible(driver, "review-leave-save", 10_000);
+    await screenshot(driver, "47-review-close-unsaved-es");
+    await save.click();
+    // The window closes once the revision is saved and the app lets go of
+    // the vault: until then the CLI finds it in use.
+    let shown;
+    for (const until_ = Date.now() + 30_000; Date.now() < until_; await sleep(300)) {
+      shown = spawnSync(CLI, ["transcript", "show", "--session", sessionId], { encoding: "utf8", env: { ...process.env, ...env } });
+      if (shown.status === 0) break;
+    }
+    assert.equal(shown.status, 0, `the app did not close: ${shown.stderr}`);
+    assert.match(shown.stdout, /Despacio\./, "the typing was saved before the window closed");
+  });
 });
+

@@ -161,6 +161,7 @@ export const api = {
   searchSession: (sessionId: string, query: string, document: Transcript | null) =>
     call(() => commands.searchSession(sessionId, query, document)),
   sessionCustody: (sessionId: string) => call(() => commands.sessionCustody(sessionId)),
+  closeWindow: () => call(() => commands.closeWindow()),
   playerOpen: (recordingId: string) => call(() => commands.playerOpen(recordingId)),
   playerPlay: (rewindMs: number) => call(() => commands.playerPlay(Math.max(0, Math.round(rewindMs)))),
   playerPause: () => call(() => commands.playerPause()),

@@ -343,6 +343,24 @@ async sessionCustody(sessionId: string) : Promise<Result<CustodyEntryView[], Com
 }
 },
 /**
+ * The window says whether it holds unsaved transcript edits.
+ */
+async reviewMarkUnsaved(unsaved: boolean) : Promise<void> {
+    await TAURI_INVOKE("review_mark_unsaved", { unsaved });
+},
+/**
+ * Closes the window once the reviewer has saved or discarded: the close
+ * goes through the same handler (which logs what was heard).
+ */
+async closeWindow() : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("close_window") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Opens a sealed recording for listening, paused at the start.
  */
 async playerOpen(recordingId: string) : Promise<Result<PlayerView, CommandError>> {

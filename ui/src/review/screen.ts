@@ -7,7 +7,7 @@
 // new one. Leaving the screen closes the player, which writes the
 // PLAYBACK custody line.
 
-import { api, type AnnotationView, type CommandError, type PlayerStatus, type ReviewData, type SegmentDoc } from "../api";
+import { api, onCloseRefused, type AnnotationView, type CommandError, type PlayerStatus, type ReviewData, type SegmentDoc } from "../api";
 import { formatElapsed, groupHash } from "../capture";
 import { el, formatDate } from "../dom";
 import type { MessageKey, Translator } from "../i18n";
@@ -19,6 +19,7 @@ import type { ReviewCtx, ReviewEvent, Selection } from "./context";
 import { mountCustodyPanel } from "./custody";
 import { BINDINGS, isTextAction, resolveKey, type KeyAction } from "./keys";
 import { buildPeaks } from "./peaks";
+import { markUnsaved } from "./unsaved";
 import { Player } from "./player";
 import { mountQualityPanel } from "./quality";
 import { mountRevisions, type Revisions } from "./revisions";
@@ -96,6 +97,24 @@ export async function reviewSaveBeforeLock(): Promise<void> {
 }
 
 /**
+ * The window was asked to close with unsaved transcript edits (the app
+ * refused): the reviewer chooses to save, discard or stay, as when
+ * leaving the screen, and then the window closes.
+ */
+let closeListening = false;
+function listenForCloseWithEdits(): void {
+  if (closeListening) return;
+  closeListening = true;
+  void onCloseRefused(() => {
+    if (!live?.dirty()) return;
+    live.askToLeave(() => {
+      markUnsaved(false);
+      void api.closeWindow();
+    });
+  }).catch(() => undefined);
+}
+
+/**
  * Whether the shell may navigate away now. With unsaved transcript edits
  * it asks the reviewer in the screen and returns false; `proceed` is
  * called if they choose to leave anyway (or after saving).
@@ -111,6 +130,7 @@ export function reviewMayLeave(proceed: () => void): boolean {
 
 export function reviewScreen(ctx: Ctx, sessionId: string): HTMLElement {
   const { tr } = ctx;
+  listenForCloseWithEdits();
   let carried: Handover | undefined;
   if (live && live.sessionId === sessionId) {
     carried = live.handover();
@@ -651,6 +671,8 @@ function buildScreen(app: Ctx, screen: HTMLElement, data: ReviewData, carried: H
     sessionId,
     teardown(closePlayer) {
       for (const c of cleanups.splice(0)) c();
+      // Leaving the screen, saved or not, is decided by now.
+      if (closePlayer) markUnsaved(false);
       editor.dispose();
       listeners.clear();
       document.body.classList.remove("reviewing");

@@ -9,6 +9,7 @@ import { errorMessage } from "../view";
 import type { Selection } from "./context";
 import type { MarkKind } from "./keys";
 import { formatClock, formatPrecise, parseTime } from "./time";
+import { markUnsaved } from "./unsaved";
 import {
   SPEAKERS,
   canonical,
@@ -177,6 +178,7 @@ export function mountEditor(deps: EditorDeps): Editor {
   const showDirty = (dirty: boolean) => {
     unsaved.hidden = !dirty;
     node.dataset.dirty = String(dirty);
+    markUnsaved(dirty);
   };
   const showError = (e: CommandError | undefined, text?: string) => {
     error.textContent = e ? text ?? errorMessage(e, tr) : "";
