@@ -15,7 +15,7 @@
 //! manifest; `SHA256SUMS` (signed) covers it.
 
 use chrono::{DateTime, FixedOffset, Offset as _};
-use relato_vault::{Origin, Recording, Vault};
+use relato_vault::{Origin, Recording, SignedLine, Vault};
 use serde_json::{json, Value};
 
 use crate::error::EvidenceError;
@@ -38,8 +38,9 @@ pub(crate) fn render(
     manifest_sha256: &str,
     originals: &[&Recording],
     metas: &[Value],
+    lines: &[SignedLine],
 ) -> Result<Vec<u8>, EvidenceError> {
-    let data = data(v, req, manifest, manifest_sha256, originals, metas)?;
+    let data = data(v, req, manifest, manifest_sha256, originals, metas, lines)?;
     let made = DateTime::parse_from_rfc3339(&manifest.created_at).map_err(|e| EvidenceError::Annex { reason: e.to_string() })?;
     let made = made.naive_utc();
     use chrono::{Datelike, Timelike};
@@ -67,11 +68,12 @@ pub(crate) fn data(
     manifest_sha256: &str,
     originals: &[&Recording],
     metas: &[Value],
+    // The case's chain, as the bundle carries it (read once, by the export).
+    lines: &[SignedLine],
 ) -> Result<Value, EvidenceError> {
     let offset = chrono::Local::now().offset().fix();
     let made = DateTime::parse_from_rfc3339(&m.created_at).map(|t| t.with_timezone(&offset));
     let made = made.map_err(|e| EvidenceError::Annex { reason: e.to_string() })?;
-    let lines = v.custody_lines(&m.case.id)?;
     let entries: Vec<Value> = lines.iter().filter_map(|l| serde_json::from_str(&l.line).ok()).collect();
 
     let items: Vec<Value> = m

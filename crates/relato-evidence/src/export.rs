@@ -440,7 +440,7 @@ fn write_bundle(v: &Vault, req: &ExportRequest<'_>, sink: &mut dyn Sink, parts: 
     // The annex prints the manifest's hash, so it comes after it and is
     // covered by SHA256SUMS (signed) rather than by the manifest.
     let recordings: Vec<&Recording> = originals.iter().map(|(_, r)| r).collect();
-    let annex = annex::render(v, req, &manifest, &manifest_sha256, &recordings, &metas)?;
+    let annex = annex::render(v, req, &manifest, &manifest_sha256, &recordings, &metas, &lines)?;
     w.bytes(annex::PATH, &annex)?;
     // SHA256SUMS: every file written so far, as written.
     let mut summed = w.files.clone();

@@ -290,7 +290,7 @@ fn the_annex_prints_every_hash_and_renders() {
     for h in &hashes {
         assert!(text.contains(h.as_str()), "the annex lacks {h}:\n{text}");
     }
-    for words in ["EXP-2026-031", "NNA-031", "Oaxaca", "Lic. Marta Ríos", "Ana", "CADENA DE CUSTODIA", m.organisation.minisign_key.as_str()] {
+    for words in ["EXP-2026-031", "NNA-031", "ODI Oaxaca", "Lic. Marta Ríos", "Ana", "CADENA DE CUSTODIA", m.organisation.minisign_key.as_str()] {
         assert!(text.contains(words), "the annex lacks {words:?}");
     }
     let png = dir.path().join("page");

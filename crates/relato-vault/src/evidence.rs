@@ -7,6 +7,7 @@
 //! bundle writer asks for signatures over bytes.
 
 use ed25519_dalek::{Signer, VerifyingKey};
+use rusqlite::OptionalExtension as _;
 
 use crate::custody::Event;
 use crate::error::Result;
@@ -89,7 +90,18 @@ impl Vault {
     /// The organisation's name, as the vault's first custody line
     /// (`VAULT_CREATED`) recorded it.
     pub fn organisation_name(&self) -> Result<String> {
-        let first = self.custody_lines(crate::custody::VAULT_CHAIN)?.into_iter().next();
+        // Only the first line: the vault chain grows with every unlock.
+        let row: Option<(u32, Vec<u8>)> = self
+            .store
+            .conn
+            .query_row("SELECT sv, body FROM custody WHERE chain = ?1 AND seq = 1", [crate::custody::VAULT_CHAIN], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let first = match row {
+            Some((sv, body)) => Some(self.open_row::<crate::custody::SignedLine>("custody", &format!("{}/1", crate::custody::VAULT_CHAIN), sv, &body)?),
+            None => None,
+        };
         let name = first
             .and_then(|l| serde_json::from_str::<serde_json::Value>(&l.line).ok())
             .and_then(|e| e["details"]["organisation"].as_str().map(str::to_owned));
