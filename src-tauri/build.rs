@@ -39,6 +39,7 @@ const COMMANDS: &[&str] = &[
     "quality_report",
     "search_session",
     "session_custody",
+    "case_custody",
     "review_mark_unsaved",
     "close_window",
     "player_open",

@@ -51,6 +51,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             review_commands::quality_report,
             review_commands::search_session,
             review_commands::session_custody,
+            review_commands::case_custody,
             review_commands::review_mark_unsaved,
             review_commands::close_window,
             review_commands::player_open,

@@ -7,6 +7,7 @@ pub mod about;
 pub mod bindings;
 pub mod capture_commands;
 pub mod commands;
+pub mod custody;
 pub mod downloads;
 pub mod dto;
 pub mod error;

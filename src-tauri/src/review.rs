@@ -123,22 +123,6 @@ pub struct AnnotationView {
     pub target_id: Option<String>,
 }
 
-/// One custody line about the session, its recordings, transcript or
-/// annotations.
-#[derive(Debug, Clone, PartialEq, Serialize, Type)]
-pub struct CustodyEntryView {
-    pub seq: u64,
-    pub at: String,
-    /// The acting user's login name.
-    pub actor: String,
-    pub event: String,
-    pub object_kind: Option<String>,
-    pub object_id: Option<String>,
-    pub sha256: Option<String>,
-    /// The entry's details as JSON text.
-    pub details: String,
-}
-
 /// The review screen's data for `session`.
 pub fn review_data(v: &Vault, session: SessionView) -> Result<ReviewData, CommandError> {
     let recordings: Vec<_> = v.recordings(&session.id)?.into_iter().filter_map(Result::ok).collect();
@@ -347,53 +331,10 @@ pub fn prompt_suggestions(document: &Transcript, language: &str) -> Vec<relato_r
     relato_review::suggest_transcript(document, lang)
 }
 
-/// The case chain's lines about `session_id`: its own, its recordings',
-/// its transcript's and its annotations'.
-pub fn session_custody(v: &Vault, session_id: &str) -> Result<Vec<CustodyEntryView>, CommandError> {
-    let session = v.session(session_id)?;
-    let recordings: Vec<String> = v.recordings(&session.id)?.into_iter().filter_map(|r| r.ok().map(|r| r.id)).collect();
-    let annotations: Vec<String> =
-        v.annotations(&session.id)?.into_iter().filter_map(|a| a.ok().map(|a| a.annotation_id)).collect();
-    let ours = |id: &str| id == session.id || recordings.iter().any(|r| r == id) || annotations.iter().any(|a| a == id);
-    let mut out = Vec::new();
-    for line in v.custody_lines(&session.case_id)? {
-        let Ok(entry) = serde_json::from_str::<relato_vault::custody::Entry>(&line.line) else { continue };
-        let detail = |k: &str| entry.details.get(k).and_then(|x| x.as_str()).map(str::to_owned);
-        // A hand-over moves the case's evidence, this session's with it.
-        let about = entry.objects.iter().any(|o| ours(&o.id))
-            || detail("session_id").is_some_and(|s| s == session.id)
-            || detail("recording_id").is_some_and(|r| ours(&r))
-            || entry.event == "ENTREGA"
-            || entry.event == "RECEPCION";
-        if !about {
-            continue;
-        }
-        let object = entry.objects.first();
-        out.push(CustodyEntryView {
-            seq: entry.seq,
-            at: entry.time.clone(),
-            actor: entry.actor.name.clone(),
-            event: entry.event.clone(),
-            object_kind: object.map(|o| o.kind.clone()),
-            object_id: object.map(|o| o.id.clone()),
-            sha256: object.map(|o| o.sha256.clone()),
-            // The purpose (exports, hand-overs) is the line's own field;
-            // the panel reads it with the details.
-            details: {
-                let mut details = entry.details.clone();
-                if let Some(p) = &entry.purpose {
-                    details.insert("purpose".into(), p.clone().into());
-                }
-                serde_json::Value::Object(details).to_string()
-            },
-        });
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::custody::session_custody;
     use crate::listening::ListeningService;
     use crate::service::VaultService;
     use relato_capture::{CapturedOutput, FakeSource, Pace, Recorder, RecorderOptions};

@@ -12,7 +12,8 @@ use tauri_specta::Event;
 use crate::error::CommandError;
 use crate::events::PlayerStatusEvent;
 use crate::listening::{ListeningService, PlayerView};
-use crate::review::{self, AnnotationInput, AnnotationView, CustodyEntryView, ReviewData, RevisionSummary, TranscriptView};
+use crate::custody::{self, CaseCustodyView, CustodyEntryView};
+use crate::review::{self, AnnotationInput, AnnotationView, ReviewData, RevisionSummary, TranscriptView};
 use crate::service::VaultService;
 
 /// How often the ticker sends the player's position (25 times a second);
@@ -122,7 +123,14 @@ pub async fn search_session(
 #[tauri::command]
 #[specta::specta]
 pub async fn session_custody(vault: State<'_, VaultService>, session_id: String) -> Result<Vec<CustodyEntryView>, CommandError> {
-    vault.with_vault(|v| review::session_custody(v, &session_id))
+    vault.with_vault(|v| custody::session_custody(v, &session_id))
+}
+
+/// A case's whole chain of custody, checked line by line.
+#[tauri::command]
+#[specta::specta]
+pub async fn case_custody(vault: State<'_, VaultService>, case_id: String) -> Result<CaseCustodyView, CommandError> {
+    vault.with_vault(|v| custody::case_custody(v, &case_id))
 }
 
 /// Opens a sealed recording for listening, paused at the start.

@@ -154,8 +154,33 @@ describe("hand-over and reception", { skip: missing.length ? `needs ${missing.jo
     assert.equal((await driver.findElements(byId("handover-result"))).length, 0);
   });
 
+  let shownHead;
+  it("shows the case's whole chain of custody, verified, from the case screen", async () => {
+    await js(`window.location.hash = "#/cases/${caseId}";`);
+    await click("case-custody");
+    const check = await waitVisible(driver, "custody-check", 30_000);
+    assert.equal(await check.getAttribute("data-verified"), "true", await check.getText());
+    assert.equal(await textOf(driver, "custody-title"), format(es["case_custody.heading"], { reference: "EXP-2026-031" }));
+    const events = [];
+    for (const r of await driver.findElements(byId("custody-row"))) events.push(await r.getAttribute("data-event"));
+    for (const e of ["CASE_CREATED", "SESSION_CREATED", "IMPORT_START", "HASH_RECORDED", "EXPORT_CREATED", "ENTREGA"]) assert.ok(events.includes(e), `${e} in ${events}`);
+    assert.ok(await textOf(driver, "custody-check").then((t) => t.includes(String(events.length))), "the check counts every line");
+    const entrega = await driver.findElement(By.css('[data-testid="custody-row"][data-event="ENTREGA"]'));
+    assert.match(await entrega.getText(), /FGE-OAX-2026-0142/, "the seal is on the delivery's line");
+    assert.equal(await textOf(driver, "custody-count"), format(es["custody.count"], { n: events.length }));
+    await screenshot(driver, "58-case-custody-es");
+    // The filter shows one kind of line.
+    await driver.findElement(By.css('[data-testid="custody-filter"] option[value="ENTREGA"]')).click();
+    await driver.wait(async () => (await driver.findElements(byId("custody-row"))).length === 1, 5000, "the filter kept other lines");
+    shownHead = await (await driver.findElement(byId("custody-head"))).getAttribute("data-sha256");
+    assert.match(shownHead, /^[0-9a-f]{64}$/);
+  });
+
   it("has the delivery in the case's custody log, as the CLI reads it", async () => {
     await lock();
+    // The head the case screen showed is the one the CLI's check ends on.
+    const [checked] = JSON.parse(sender.relato(["--json", "log", "verify", "--case", caseId]));
+    assert.deepEqual([checked.ok, checked.head], [true, shownHead]);
     const lines = custody(sender, caseId);
     const delivered = lines.filter((l) => l.event === "ENTREGA");
     assert.equal(delivered.length, 1);

@@ -150,7 +150,39 @@ export async function launchApp(env) {
     killGroup("SIGKILL");
     liveGroups.delete(child.pid);
   }
-  return { driver, stop, log };
+  /** The app's process id: the one descendant of this driver running APP. */
+  const appPid = () => descendants(child.pid).find((pid) => exeOf(pid) === fs.realpathSync(APP));
+  return { driver, stop, log, appPid };
+}
+
+/** The running descendants of process `root`, read from /proc. */
+function descendants(root) {
+  const parentOf = new Map();
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // The command name is in parentheses and may hold spaces: the parent id follows its last ")".
+      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+      parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found = [];
+  for (let frontier = [root]; frontier.length; ) {
+    const children = [...parentOf].filter(([, parent]) => frontier.includes(parent)).map(([pid]) => pid);
+    found.push(...children);
+    frontier = children;
+  }
+  return found;
+}
+
+function exeOf(pid) {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Waits until the vault card has left its loading state and returns it. */

@@ -6,7 +6,7 @@
 // `app.no_backend` when the page runs outside the desktop app.
 
 import { commands, events, LIMITS, type Result } from "./bindings";
-import type { AddedCode, AnnotationInput, BundleInput, CommandError as WireError, HandOverDirection, HandOverFields, LiveStatus, LockReason, PackagingInput, PlayerView, RedactionInput, Tier, Transcript } from "./bindings";
+import type { AddedCode, AnnotationInput, BundleInput, CaseCustodyView, ChainCheckView, CommandError as WireError, HandOverDirection, HandOverFields, LiveStatus, LockReason, PackagingInput, PlayerView, RedactionInput, Tier, Transcript } from "./bindings";
 
 export type {
   AboutInfo,
@@ -86,6 +86,9 @@ export interface CommandError {
 /** Codes produced on this side of the boundary (no backend, IPC refused). */
 export const UI_ERROR_CODES = { noBackend: "app.no_backend", ipc: "app.ipc" } as const;
 
+/** A case's chain of custody, its check's failure as the UI's error. */
+export type CaseCustody = Omit<CaseCustodyView, "check"> & { check: Omit<ChainCheckView, "failure"> & { failure: CommandError | null } };
+
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: CommandError };
 
 function isCommandError(e: unknown): e is WireError {
@@ -161,6 +164,12 @@ export const api = {
   searchSession: (sessionId: string, query: string, document: Transcript | null) =>
     call(() => commands.searchSession(sessionId, query, document)),
   sessionCustody: (sessionId: string) => call(() => commands.sessionCustody(sessionId)),
+  caseCustody: async (caseId: string): Promise<Outcome<CaseCustody>> => {
+    const r = await call(() => commands.caseCustody(caseId));
+    if (!r.ok) return r;
+    const { failure } = r.value.check;
+    return { ok: true, value: { ...r.value, check: { ...r.value.check, failure: failure ? toCommandError(failure) : null } } };
+  },
   closeWindow: () => call(() => commands.closeWindow()),
   playerOpen: (recordingId: string) => call(() => commands.playerOpen(recordingId)),
   playerPlay: (rewindMs: number) => call(() => commands.playerPlay(Math.max(0, Math.round(rewindMs)))),

@@ -343,6 +343,17 @@ async sessionCustody(sessionId: string) : Promise<Result<CustodyEntryView[], Com
 }
 },
 /**
+ * A case's whole chain of custody, checked line by line.
+ */
+async caseCustody(caseId: string) : Promise<Result<CaseCustodyView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("case_custody", { caseId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The window says whether it holds unsaved transcript edits.
  */
 async reviewMarkUnsaved(unsaved: boolean) : Promise<void> {
@@ -591,6 +602,14 @@ export type CaptureStatus = { status: LiveStatus;
  * the meter's latency from it.
  */
 sent_at_ms: number }
+/**
+ * A case's whole chain of custody and whether it verifies.
+ */
+export type CaseCustodyView = { case_id: string; 
+/**
+ * None when the case's own record cannot be read.
+ */
+reference: string | null; entries: CustodyEntryView[]; check: ChainCheckView }
 export type CaseInput = { reference: string; place: string | null; institution: string | null }
 /**
  * Every readable case, plus one error per damaged one (the rest stay
@@ -598,6 +617,23 @@ export type CaseInput = { reference: string; place: string | null; institution: 
  */
 export type CaseList = { cases: CaseView[]; damaged: CommandError[] }
 export type CaseView = { id: string; rev: number; reference: string; place: string | null; institution: string | null; created_at: string }
+/**
+ * The result of checking a chain line by line.
+ */
+export type ChainCheckView = { 
+/**
+ * Lines checked; 0 when the chain could not be read.
+ */
+lines: number; 
+/**
+ * SHA-256 of the last line, when the whole chain verifies: the value
+ * a bundle's `custody/custody.head` carries.
+ */
+head: string | null; 
+/**
+ * The first failing line, when it does not.
+ */
+failure: CommandError | null }
 /**
  * What the check before recording found.
  */
@@ -625,8 +661,7 @@ export type CommandError = { code: string; message: string; args: Partial<{ [key
  */
 export type CreatedVault = { recovery_code: string; me: MeView }
 /**
- * One custody line about the session, its recordings, transcript or
- * annotations.
+ * One custody line, as read from the case's chain.
  */
 export type CustodyEntryView = { seq: number; at: string; 
 /**
@@ -634,7 +669,8 @@ export type CustodyEntryView = { seq: number; at: string;
  */
 actor: string; event: string; object_kind: string | null; object_id: string | null; sha256: string | null; 
 /**
- * The entry's details as JSON text.
+ * The entry's details as JSON text, with the line's purpose (exports,
+ * hand-overs) among them.
  */
 details: string }
 /**

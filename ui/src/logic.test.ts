@@ -110,6 +110,7 @@ describe("routes", () => {
     { name: "cases" },
     { name: "case", id: "case_01HX" },
     { name: "handover", caseId: "case_01HX" },
+    { name: "custody", caseId: "case_01HX" },
     { name: "session", id: "session-9" },
     { name: "record", sessionId: "session-9" },
     { name: "review", sessionId: "session-9" },
@@ -122,7 +123,7 @@ describe("routes", () => {
     for (const r of all) expect(parseRoute(routeHash(r))).toEqual(r);
   });
   it("sends unknown or malicious hashes home", () => {
-    for (const h of ["", "#", "#/", "#/nope", "#/cases/a/b", "#/cases/<img>", "#/sessions//record", "#/sessions//review", "#/sessions/a/review/x", "#/sessions//export", "#/verify/x", "#/cases//handover", "#/cases/a/handover/x", "#/receive/x"]) {
+    for (const h of ["", "#", "#/", "#/nope", "#/cases/a/b", "#/cases/<img>", "#/sessions//record", "#/sessions//review", "#/sessions/a/review/x", "#/sessions//export", "#/verify/x", "#/cases//handover", "#/cases/a/handover/x", "#/cases//custody", "#/cases/a/custody/x", "#/receive/x"]) {
       expect(parseRoute(h)).toEqual({ name: "cases" });
     }
   });

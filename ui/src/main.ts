@@ -15,6 +15,7 @@ import { caseScreen } from "./screens/case";
 import { casesScreen } from "./screens/cases";
 import type { Ctx } from "./screens/context";
 import { exportScreen, exportWork } from "./screens/export";
+import { custodyScreen } from "./screens/custody";
 import { handoverScreen } from "./screens/handover";
 import { receiveScreen, receiveWork } from "./screens/receive";
 import { isRecordingActive, recordScreen, releaseTestAudio } from "./screens/record";
@@ -215,6 +216,8 @@ function screenFor(ctx: Ctx): HTMLElement {
       return exportScreen(ctx, route.sessionId);
     case "handover":
       return handoverScreen(ctx, route.caseId);
+    case "custody":
+      return custodyScreen(ctx, route.caseId);
     case "receive":
       return receiveScreen(ctx);
     case "about":

@@ -8,6 +8,7 @@ export type Route =
   | { name: "cases" }
   | { name: "case"; id: string }
   | { name: "handover"; caseId: string }
+  | { name: "custody"; caseId: string }
   | { name: "session"; id: string }
   | { name: "record"; sessionId: string }
   | { name: "review"; sessionId: string }
@@ -24,6 +25,7 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => Route][] = [
   [/^\/cases$/, () => ({ name: "cases" })],
   [new RegExp(`^/cases/${ID}$`), (m) => ({ name: "case", id: m[1]! })],
   [new RegExp(`^/cases/${ID}/handover$`), (m) => ({ name: "handover", caseId: m[1]! })],
+  [new RegExp(`^/cases/${ID}/custody$`), (m) => ({ name: "custody", caseId: m[1]! })],
   [new RegExp(`^/sessions/${ID}$`), (m) => ({ name: "session", id: m[1]! })],
   [new RegExp(`^/sessions/${ID}/record$`), (m) => ({ name: "record", sessionId: m[1]! })],
   [new RegExp(`^/sessions/${ID}/review$`), (m) => ({ name: "review", sessionId: m[1]! })],
@@ -51,6 +53,8 @@ export function routeHash(route: Route): string {
       return `#/cases/${encodeURIComponent(route.id)}`;
     case "handover":
       return `#/cases/${encodeURIComponent(route.caseId)}/handover`;
+    case "custody":
+      return `#/cases/${encodeURIComponent(route.caseId)}/custody`;
     case "session":
       return `#/sessions/${encodeURIComponent(route.id)}`;
     case "record":

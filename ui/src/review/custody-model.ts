@@ -6,6 +6,8 @@ import type { MessageKey } from "../i18n";
 
 /** Events the panel names; any other is shown by its raw name. */
 export const KNOWN_EVENTS = [
+  "CASE_CREATED",
+  "CASE_EDITED",
   "SESSION_CREATED",
   "SESSION_EDITED",
   "SESSION_DELETED",

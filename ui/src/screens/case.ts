@@ -45,14 +45,15 @@ function caseCard(ctx: Ctx, c: CaseView): HTMLElement {
   const probe = ctx.status.probe;
   const handover =
     probe.state === "unlocked" && mayHandOver(probe.me.role)
-      ? el("div", { class: "actions" }, el("a", { href: `#/cases/${encodeURIComponent(c.id)}/handover`, class: "button", "data-testid": "case-handover" }, tr.t("case.handover")))
+      ? el("a", { href: `#/cases/${encodeURIComponent(c.id)}/handover`, class: "button", "data-testid": "case-handover" }, tr.t("case.handover"))
       : "";
+  const custody = el("a", { href: `#/cases/${encodeURIComponent(c.id)}/custody`, class: "button", "data-testid": "case-custody" }, tr.t("case.custody"));
   return el(
     "section",
     { class: "card" },
     el("h2", { class: "page-title", "data-testid": "case-title" }, tr.t("case.heading", { reference: c.reference })),
     facts,
-    handover,
+    el("div", { class: "actions left" }, custody, handover),
   );
 }
 
