@@ -24,7 +24,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     sourcemap: false,
-    // zxcvbn's dictionaries (~800 kB) are the strength worker, started only
+    // The passphrase estimator's dictionaries (~2.5 MB) are the strength worker, started only
     // by the first-run screen.
     chunkSizeWarningLimit: 900,
   },

@@ -255,8 +255,17 @@ describe("first run, cases and sessions, lock and unlock", () => {
     assert.equal((await shortError.getText()).trim(), format(ui.es["form.passphrase_short"], { min: 12 }));
     assert.equal(fs.existsSync(vault), false, "a refused passphrase creates nothing");
 
+    // Long enough, but a common Spanish password: weak, and refused.
+    await type(driver, "passphrase-input", "contraseña123");
+    await driver.wait(async () => [ui.es["strength.very_weak"], ui.es["strength.weak"]].includes(await textOf(driver, "strength-label")), 10_000, "the meter did not rate contraseña123 weak");
+    await type(driver, "confirm-input", "contraseña123");
+    await driver.findElement(byId("setup-submit")).click();
+    const weakError = await waitVisible(driver, "passphrase-error", 5000);
+    assert.equal((await weakError.getText()).trim(), ui.es["form.passphrase_weak"]);
+    assert.equal(fs.existsSync(vault), false, "a refused passphrase creates nothing");
+
     await type(driver, "passphrase-input", PASS);
-    // zxcvbn loads lazily; its verdict for this phrase is strong or better.
+    // The estimator loads lazily; its verdict for this phrase is strong or better.
     await driver.wait(async () => {
       const label = (await textOf(driver, "strength-label"));
       return label === ui.es["strength.strong"] || label === ui.es["strength.very_strong"];

@@ -241,7 +241,9 @@ describe("reviewing a session", { skip: missing.length ? `needs ${missing.join("
   it("locking logs the listening once and keeps unsaved typing as a revision", async () => {
     await driver.actions().keyDown(Key.CONTROL).sendKeys(" ").keyUp(Key.CONTROL).perform();
     await driver.wait(async () => (await playState()) === "playing", 5000);
-    await sleep(800);
+    // Something has been heard (the playhead moved past where it started).
+    const from = await position();
+    await driver.wait(async () => (await position()) !== from, 10_000, "the playhead did not move while playing");
     // Found afresh if the screen was redrawn between finding and typing
     // (seen once in CI as a stale element; the typing itself is what counts).
     await fresh(async () => (await (await rows())[2].findElement(byId("segment-text"))).sendKeys(" ¿Te acuerdas?"));

@@ -1,10 +1,10 @@
-// Runs zxcvbn off the window. It must: the window freezes Object.prototype
-// (tauri.conf.json `freezePrototype`), and zxcvbn builds its rank tables by
-// assigning dictionary words such as "constructor" to plain objects, which
-// a frozen prototype refuses. A worker has its own, unfrozen realm, and a
-// long phrase no longer stalls typing.
+// Runs the estimator (strength-estimator.ts) off the window. It must: the
+// window freezes Object.prototype (tauri.conf.json `freezePrototype`), and
+// zxcvbn builds its rank tables by assigning dictionary words such as
+// "constructor" to plain objects, which a frozen prototype refuses. A worker
+// has its own, unfrozen realm, and a long phrase no longer stalls typing.
 
-import zxcvbn from "zxcvbn";
+import { estimate } from "./strength-estimator";
 
 interface Request {
   id: number;
@@ -19,5 +19,5 @@ const scope = globalThis as unknown as {
 
 scope.onmessage = (e) => {
   const { id, text, inputs } = e.data;
-  scope.postMessage({ id, score: zxcvbn(text, inputs).score });
+  scope.postMessage({ id, score: estimate(text, inputs).score });
 };
