@@ -106,7 +106,7 @@ set -e
 
 step "--redact: a FLAC original decoded, half a second silenced (sox stat), the transcript's phrase replaced"
 session2=$("$relato" session new --case "$case_id" --child-code NNA-032 --age 11 --language es)
-sox -n -r 44100 -c 1 "$work/telefono.flac" synth 3 sine 440 gain -6
+sox -n -r 44100 -c 1 -b 24 "$work/telefono.flac" synth 3 sine 440 gain -6
 "$relato" import --session "$session2" "$work/telefono.flac" >/dev/null
 printf 'WEBVTT\n\ns1\n00:00.000 --> 00:03.000\n<v Niña>Vivo en la calle Hidalgo.\n' >"$work/t2.vtt"
 "$relato" transcript import --session "$session2" "$work/t2.vtt" >/dev/null
@@ -120,6 +120,10 @@ awk -v s="$silent" -v l="$loud" 'BEGIN { exit !(s == 0 && l > 0.2) }' || fail "s
 grep -q "\[DOMICILIO\]" "$red/transcript.txt" || fail "the phrase was not replaced"
 ! grep -qi "hidalgo" "$red/transcript.txt" "$red/redaction.json" || fail "the removed text is still there"
 grep -q "$(sha256sum "$work/redacted/evidence/EV-001.flac" | cut -d' ' -f1)" "$red/redaction.json" || fail "the parent's hash is not named"
+# The annex states the FLAC's own bit depth (24), not the 32-bit float it decodes to.
+annex2=$(pdftotext -layout "$work/redacted/acta/anexo-cadena-custodia.pdf" -)
+echo "$annex2" | grep -q "Audio FLAC, 44.*100 Hz, 1 canal (monoaural), 24 bits" \
+  || fail "the annex does not state the import's format: $(echo "$annex2" | grep -i 'audio flac')"
 
 step "--age-recipient: decrypted by the real age, the zip inside checks out; relato verify opens it with the key"
 age-keygen -o "$work/expert.key" 2>/dev/null

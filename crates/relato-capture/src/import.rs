@@ -36,6 +36,9 @@ pub struct Probed {
     /// The samples' format: the file's own for PCM, 32-bit float (as
     /// decoded) for compressed codecs.
     pub sample_format: SampleFormat,
+    /// The file's bit depth, when the codec states one (PCM, FLAC; not
+    /// lossy codecs, which have none).
+    pub bits_per_sample: Option<u32>,
 }
 
 /// Something to read an original from, whole, any number of times.
@@ -133,6 +136,7 @@ pub fn probe_source(source: &ImportSource<'_>) -> Result<Probed, CaptureError> {
             Some(symphonia::core::sample::SampleFormat::S32) => SampleFormat::I32,
             _ => SampleFormat::F32,
         },
+        bits_per_sample: params.bits_per_sample,
     })
 }
 
@@ -209,6 +213,7 @@ pub fn import_source(vault: &Vault, session_id: &str, source: &ImportSource<'_>)
             (Some(sample_rate), Some(channels)) => Some(AudioFormat { sample_rate, channels, sample_format: probed.sample_format }),
             _ => None,
         },
+        bits_per_sample: probed.bits_per_sample,
     };
     let (rec, mut stream, mut peaks) = vault.begin_recording(session_id, origin)?;
     let mut hasher = Sha256::new();

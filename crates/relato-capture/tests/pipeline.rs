@@ -226,6 +226,31 @@ fn killed_recorder_is_recovered_at_next_unlock() {
 // ---- imports ----------------------------------------------------------------
 
 #[test]
+fn an_import_keeps_the_files_own_bit_depth_not_what_it_decodes_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, session) = vault_with_session(dir.path());
+    for (bits, float) in [(24, false), (32, true), (8, false)] {
+        let source = dir.path().join(format!("muestra-{bits}.wav"));
+        let sample_format = if float { hound::SampleFormat::Float } else { hound::SampleFormat::Int };
+        let spec = hound::WavSpec { channels: 2, sample_rate: 48_000, bits_per_sample: bits, sample_format };
+        let mut w = hound::WavWriter::create(&source, spec).unwrap();
+        for i in 0..9_600 {
+            if float {
+                w.write_sample((i as f32 / 9_600.0) - 0.5).unwrap();
+            } else {
+                w.write_sample((i % 100) - 50).unwrap();
+            }
+        }
+        w.finalize().unwrap();
+        let recording = relato_capture::import::import_file(&vault, &session, &source).unwrap();
+        match &recording.origin {
+            relato_vault::Origin::Imported { bits_per_sample, .. } => assert_eq!(*bits_per_sample, Some(bits as u32), "{bits}-bit file"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
 fn an_imported_recording_is_kept_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
     let (vault, session) = vault_with_session(dir.path());
@@ -245,7 +270,7 @@ fn an_imported_recording_is_kept_byte_for_byte() {
     assert_eq!(end.sha256_original, hex::encode(Sha256::digest(&original_bytes)));
     assert_eq!(end.original_bytes, original_bytes.len() as u64);
     assert_eq!(end.duration_ms, 1000);
-    assert!(matches!(&recording.origin, relato_vault::Origin::Imported { file_name, .. } if file_name == "camara-gesell.wav"));
+    assert!(matches!(&recording.origin, relato_vault::Origin::Imported { file_name, bits_per_sample: Some(16), .. } if file_name == "camara-gesell.wav"));
     // Waveform peaks decoded from the file: one min/max pair per 480 frames,
     // equal to the peaks of the same samples computed directly.
     let stored_peaks = vault.read_stream(recording.peaks_stream_id.as_ref().unwrap()).unwrap();

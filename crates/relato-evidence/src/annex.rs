@@ -82,9 +82,14 @@ pub(crate) fn data(
         .zip(originals)
         .zip(metas)
         .map(|((item, r), meta)| {
-            let (origin, imported_name, format) = match &r.origin {
-                Origin::Captured { format, .. } => ("captured", None, Some(*format)),
-                Origin::Imported { file_name, format, .. } => ("imported", Some(file_name.clone()), *format),
+            // A capture's bit depth is its sample format's; an import's is
+            // the file's own, when its codec states one (not what it
+            // decodes to).
+            let (origin, imported_name, format, bits) = match &r.origin {
+                Origin::Captured { format, .. } => ("captured", None, Some(*format), Some(format.sample_format.bytes() as u32 * 8)),
+                Origin::Imported { file_name, format, bits_per_sample, .. } => {
+                    ("imported", Some(file_name.clone()), *format, *bits_per_sample)
+                }
             };
             let end = r.end.as_ref();
             json!({
@@ -95,9 +100,7 @@ pub(crate) fn data(
                 "imported_name": imported_name,
                 "sample_rate": format.map(|f| f.sample_rate),
                 "channels": format.map(|f| f.channels),
-                // An import's sample format is what it decodes to, not what
-                // the file stores: only a capture's bit depth is stated.
-                "bits": format.filter(|_| origin == "captured").map(|f| f.sample_format.bytes() * 8),
+                "bits": bits,
                 "started": local(&r.started_at, None),
                 "ended": end.map(|e| local(&e.ended_at, None)),
                 "duration": end.map(|e| hms(e.duration_ms)),

@@ -71,7 +71,17 @@ pub enum Origin {
     /// Captured by Relato from an input device.
     Captured { device: String, format: AudioFormat },
     /// An existing file, stored byte for byte.
-    Imported { file_name: String, size_bytes: u64, container: String, format: Option<AudioFormat> },
+    Imported {
+        file_name: String,
+        size_bytes: u64,
+        container: String,
+        format: Option<AudioFormat>,
+        /// The file's own bit depth, when its codec states one (PCM, FLAC):
+        /// `format`'s sample format is what it decodes to. Absent in
+        /// records written before it was kept.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bits_per_sample: Option<u32>,
+    },
 }
 
 /// How a recording ended.
@@ -371,5 +381,19 @@ impl Vault {
         )?;
         let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(ids)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Origin;
+
+    #[test]
+    fn an_import_record_written_before_bit_depths_were_kept_still_reads() {
+        let old = r#"{"kind":"imported","file_name":"a.flac","size_bytes":10,"container":"flac (flac)","format":null}"#;
+        let origin: Origin = serde_json::from_str(old).unwrap();
+        assert!(matches!(origin, Origin::Imported { bits_per_sample: None, .. }));
+        // A record without one is written as before.
+        assert_eq!(serde_json::to_string(&origin).unwrap(), old);
     }
 }
