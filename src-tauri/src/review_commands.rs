@@ -9,10 +9,10 @@ use relato_review::{Match, QualityReport, SegmentSuggestion, Transcript};
 use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
 
+use crate::custody::{self, CaseCustodyView, CustodyEntryView};
 use crate::error::CommandError;
 use crate::events::PlayerStatusEvent;
 use crate::listening::{ListeningService, PlayerView};
-use crate::custody::{self, CaseCustodyView, CustodyEntryView};
 use crate::review::{self, AnnotationInput, AnnotationView, ReviewData, RevisionSummary, TranscriptView};
 use crate::service::VaultService;
 

@@ -108,6 +108,7 @@ step "--redact: a FLAC original decoded, half a second silenced (sox stat), the 
 session2=$("$relato" session new --case "$case_id" --child-code NNA-032 --age 11 --language es)
 sox -n -r 44100 -c 1 -b 24 "$work/telefono.flac" synth 3 sine 440 gain -6
 "$relato" import --session "$session2" "$work/telefono.flac" >/dev/null
+"$relato" session show "$session2" | grep -q "flac (flac), 24 bits (telefono.flac)" || fail "session show does not give the FLAC's own bit depth"
 printf 'WEBVTT\n\ns1\n00:00.000 --> 00:03.000\n<v Niña>Vivo en la calle Hidalgo.\n' >"$work/t2.vtt"
 "$relato" transcript import --session "$session2" "$work/t2.vtt" >/dev/null
 printf '[{"session":"%s","text":[{"kind":"phrase","find":"calle hidalgo","replacement":"[DOMICILIO]","reason":"domicilio"}],"audio":[{"start_ms":1000,"end_ms":1500,"reason":"domicilio"}]}]\n' "$session2" >"$work/redact.json"

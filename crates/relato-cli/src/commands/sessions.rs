@@ -153,8 +153,9 @@ pub(crate) fn show_recording(ctx: &Ctx, r: &relato_vault::Recording, events: &[r
             rows.push((ctx.t("cli.label.format"), relato_capture::device::describe(format)));
             format.sample_rate as u64
         }
-        Origin::Imported { file_name, container, .. } => {
-            rows.push((ctx.t("cli.label.format"), format!("{container} ({file_name})")));
+        Origin::Imported { file_name, container, bits_per_sample, .. } => {
+            let bits = bits_per_sample.map(|b| format!(", {b} bits")).unwrap_or_default();
+            rows.push((ctx.t("cli.label.format"), format!("{container}{bits} ({file_name})")));
             0
         }
     };
