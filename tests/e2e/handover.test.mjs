@@ -257,4 +257,30 @@ describe("hand-over and reception", { skip: missing.length ? `needs ${missing.jo
     assert.equal(r.objects[0].sha256, manifestSha);
     assert.deepEqual(r.objects.filter((o) => o.kind === "original").map((o) => o.sha256), [sha256(tone)]);
   });
+
+  it("turns the case's custody screen red, naming the line, once a line is taken out of the vault by hand", async () => {
+    await unlock("Berta");
+    await js(`window.location.hash = "#/cases/${receivedCaseId}/custody";`);
+    assert.equal(await (await waitVisible(driver, "custody-check", 30_000)).getAttribute("data-verified"), "true");
+    const before = (await driver.findElements(byId("custody-row"))).length;
+    // What a hand edit of the vault file would do (as tests/cli do it).
+    const edit = spawnSync("python3", ["-c", `
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.executescript("DROP TRIGGER IF EXISTS custody_append_only_d;")
+db.execute("DELETE FROM custody WHERE chain = ? AND seq = 2", (sys.argv[2],))
+db.commit()`, receiver.env.RELATO_VAULT, receivedCaseId], { encoding: "utf8" });
+    assert.equal(edit.status, 0, edit.stderr);
+    await click("custody-refresh");
+    await driver.wait(async () => (await (await driver.findElement(byId("custody-check"))).getAttribute("data-verified")) === "false", 10_000, "the screen still shows the chain intact");
+    const check = await driver.findElement(byId("custody-check"));
+    assert.equal(await check.getAttribute("data-error-code"), "custody.sequence");
+    assert.equal(
+      await textOf(driver, "custody-check-error"),
+      format(errorsEs["custody.sequence"], { chain: receivedCaseId, line: 2, found: 3, expected: 2 }),
+    );
+    assert.equal((await driver.findElements(byId("custody-row"))).length, before - 1, "what remains is still listed");
+    await js("window.scrollTo(0, 0);");
+    await screenshot(driver, "59-case-custody-broken-es");
+  });
 });
