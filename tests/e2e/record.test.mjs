@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { By, byId, CLI, Key, launchApp, loadJson, makeSandbox, screenshot, until, waitVisible } from "./harness.mjs";
+import { By, byId, CLI, format, Key, launchApp, loadJson, makeSandbox, screenshot, textOf, until, waitVisible } from "./harness.mjs";
 
 const ui = { es: loadJson("ui/src/locales/es-MX.json") };
 const PASS = "una frase de acceso larga";
@@ -114,6 +114,19 @@ describe("recording a session with real audio", { skip: missing.length ? `needs 
     );
     console.log(`meter readings delivered: ${latency[0]}, delivery latency p50 ${latency[1]} ms, p95 ${latency[2]} ms`);
     assert.ok(Number(latency[0]) > 20, "the meter received readings");
+
+    // "Look again" lists the inputs anew, keeps the chosen one, and the meter comes back.
+    const select = await driver.findElement(byId("record-device"));
+    const chosen = await select.getAttribute("value");
+    await driver.findElement(byId("record-rescan")).click();
+    const options = async () => (await driver.findElements(By.css('[data-testid="record-device"] option'))).length;
+    await driver.wait(async () => (await textOf(driver, "record-rescanned")) === format(ui.es["record.rescanned"], { n: await options() }), 20_000, "the inputs were not listed again");
+    assert.equal(await (await driver.findElement(byId("record-device"))).getAttribute("value"), chosen, "the chosen input stays chosen");
+    // Quiet since the tone ended, so only new readings can show the speech.
+    await driver.wait(async () => Number(await meter.getAttribute("data-peak")) < -40, 10_000, "the meter did not settle after the tone");
+    const speakingAgain = play();
+    await driver.wait(async () => Number(await meter.getAttribute("data-peak")) > -30, 15_000, "the meter did not come back after listing again");
+    await speakingAgain;
 
     await driver.findElement(byId("record-test")).click();
     await sleep(300);

@@ -95,17 +95,27 @@ function back(tr: Translator, sessionId: string): HTMLElement {
 
 // ---- before recording ------------------------------------------------------
 
-function beforeRecording(ctx: Ctx, sessionId: string, childCode: string, devices: DeviceView[]): HTMLElement {
+function beforeRecording(ctx: Ctx, sessionId: string, childCode: string, found: DeviceView[]): HTMLElement {
   const { tr } = ctx;
+  let devices = found;
   const select = el("select", { id: "record-device", "data-testid": "record-device" });
-  for (const d of devices) {
-    const label = d.bluetooth ? `${d.name} — ${tr.t("record.bluetooth_short")}` : d.name;
-    const option = el("option", { value: d.name }, label);
-    if (!d.format) option.disabled = true;
-    select.append(option);
-  }
-  const usable = devices.find((d) => d.format);
-  if (usable) select.value = usable.name;
+  /** Lists the inputs, keeping `keep` chosen if it is still there and usable. */
+  const fillSelect = (keep?: string) => {
+    select.replaceChildren();
+    for (const d of devices) {
+      const label = d.bluetooth ? `${d.name} — ${tr.t("record.bluetooth_short")}` : d.name;
+      const option = el("option", { value: d.name }, label);
+      if (!d.format) option.disabled = true;
+      select.append(option);
+    }
+    const usable = devices.find((d) => d.name === keep && d.format) ?? devices.find((d) => d.format);
+    if (usable) select.value = usable.name;
+  };
+  fillSelect();
+  // A microphone plugged in after the screen opened: the inputs are listed
+  // again with the meter's input closed (probing an open device can fail).
+  const rescan = el("button", { type: "button", class: "small", "data-testid": "record-rescan" }, tr.t("record.rescan"));
+  const rescanned = el("span", { class: "muted small", "data-testid": "record-rescanned", "aria-live": "polite" });
   const formatLine = el("p", { class: "hint", "data-testid": "record-format" });
   const bluetooth = el("p", { class: "notice warn", role: "status", "data-testid": "record-bluetooth-warning", hidden: "" }, tr.t("record.bluetooth_warning"));
   const meter = levelMeter("record-level");
@@ -148,6 +158,24 @@ function beforeRecording(ctx: Ctx, sessionId: string, childCode: string, devices
   select.addEventListener("change", () => {
     describe();
     result.replaceChildren();
+    void startCheck();
+  });
+  rescan.addEventListener("click", async () => {
+    rescan.disabled = true;
+    rescanned.textContent = "";
+    const keep = select.value;
+    await api.cancelCheck();
+    const r = await api.listDevices();
+    rescan.disabled = false;
+    if (r.ok) {
+      devices = r.value;
+      fillSelect(keep);
+      describe();
+      result.replaceChildren();
+      rescanned.textContent = tr.t("record.rescanned", { n: devices.length });
+    } else {
+      showError(r.error);
+    }
     void startCheck();
   });
 
@@ -206,7 +234,13 @@ function beforeRecording(ctx: Ctx, sessionId: string, childCode: string, devices
     { class: "card", "data-testid": "before-recording" },
     el("h2", { class: "page-title" }, tr.t("record.heading", { code: childCode })),
     el("p", { class: "muted" }, tr.t("record.intro")),
-    el("div", { class: "field" }, el("label", { for: "record-device" }, tr.t("record.device")), select, formatLine),
+    el(
+      "div",
+      { class: "field" },
+      el("label", { for: "record-device" }, tr.t("record.device")),
+      el("div", { class: "device-row" }, select, rescan, rescanned),
+      formatLine,
+    ),
     bluetooth,
     el("div", { class: "field" }, el("span", { class: "label" }, tr.t("record.level")), meter.node),
     silence,
