@@ -161,27 +161,29 @@ function beforeRecording(ctx: Ctx, sessionId: string, childCode: string, found: 
     void startCheck();
   });
   rescan.addEventListener("click", async () => {
-    rescan.disabled = true;
+    // Nothing else may use the input meanwhile: the test and the start wait.
+    for (const b of [rescan, testButton, startButton]) b.disabled = true;
     rescanned.textContent = "";
     const keep = select.value;
     await api.cancelCheck();
     const r = await api.listDevices();
-    rescan.disabled = false;
     if (r.ok) {
       devices = r.value;
       fillSelect(keep);
       describe();
       result.replaceChildren();
       rescanned.textContent = tr.t("record.rescanned", { n: devices.length });
-    } else {
-      showError(r.error);
     }
-    void startCheck();
+    await startCheck();
+    // After the check's own (which clears the slot first).
+    if (!r.ok) showError(r.error);
+    for (const b of [rescan, testButton, startButton]) b.disabled = false;
   });
 
   testButton.addEventListener("click", async () => {
     testButton.disabled = true;
     startButton.disabled = true;
+    rescan.disabled = true;
     result.replaceChildren(el("p", { class: "muted", "data-testid": "record-testing" }, tr.t("record.testing")));
     await startCheck();
     await new Promise((resolve) => setTimeout(resolve, TEST_MS));
@@ -211,6 +213,7 @@ function beforeRecording(ctx: Ctx, sessionId: string, childCode: string, found: 
     }
     testButton.disabled = false;
     startButton.disabled = false;
+    rescan.disabled = false;
   });
 
   startButton.addEventListener("click", async () => {
