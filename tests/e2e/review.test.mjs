@@ -236,6 +236,17 @@ describe("reviewing a session", { skip: missing.length ? `needs ${missing.join("
     assert.equal(seen.filter((e) => e === "PLAYBACK").length, 1, "one line for the listening, not one per second");
     await screenshot(driver, "46-review-custody-es");
     assert.ok(es["review.add_segment"], "the screen's texts are translated");
+
+    // The panel leads to the case's whole chain, checked.
+    await (await waitVisible(driver, "custody-whole-case")).click();
+    const check = await waitVisible(driver, "custody-check", 30_000);
+    assert.equal(await check.getAttribute("data-verified"), "true", await check.getText());
+    const whole = await events();
+    for (const e of ["CASE_CREATED", "SESSION_CREATED", "PLAYBACK", "TRANSCRIPT_SAVED"]) assert.ok(whole.includes(e), `${e} in ${whole}`);
+    await js(`window.location.hash = "#/sessions/${sessionId}";`);
+    await (await waitVisible(driver, "session-review")).click();
+    await waitVisible(driver, "review-screen", 30_000);
+    await driver.wait(async () => (await rows()).length === 3, 10_000, "the review did not open again");
   });
 
   it("locking logs the listening once and keeps unsaved typing as a revision", async () => {

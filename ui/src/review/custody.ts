@@ -39,7 +39,12 @@ export function mountCustodyPanel(ctx: ReviewCtx, host: HTMLElement): () => void
     el(
       "div",
       { class: "panel custody-panel", "data-testid": "custody-panel" },
-      el("p", { class: "hint" }, tr.t("custody.intro")),
+      el(
+        "p",
+        { class: "hint" },
+        `${tr.t("custody.intro")} `,
+        el("a", { href: `#/cases/${encodeURIComponent(ctx.data.session.case_id)}/custody`, "data-testid": "custody-whole-case" }, tr.t("custody.whole_case")),
+      ),
       el("div", { class: "panel-toolbar" }, lines.filter, refreshButton, state),
       error,
       lines.count,
