@@ -96,6 +96,7 @@ mod tests {
                 .chain(crate::listening::LISTENING_ERROR_CODES)
                 .chain(relato_evidence::EVIDENCE_ERROR_CODES)
                 .chain(crate::evidence_commands::EVIDENCE_APP_ERROR_CODES)
+                .chain(crate::custody::CUSTODY_ERROR_CODES)
             {
                 assert!(catalog.contains_key(*code), "{lang} lacks {code}");
             }

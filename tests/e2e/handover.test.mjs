@@ -13,7 +13,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { By, byId, CLI, format, fresh, launchApp, loadJson, makeSandbox, screenshot, textOf, waitVisible } from "./harness.mjs";
+import { attrOf, By, byId, CLI, format, fresh, launchApp, loadJson, makeSandbox, screenshot, textOf, waitVisible } from "./harness.mjs";
 
 const es = loadJson("ui/src/locales/es-MX.json");
 const errorsEs = loadJson("assets/locales/errors.es-MX.json");
@@ -158,21 +158,26 @@ describe("hand-over and reception", { skip: missing.length ? `needs ${missing.jo
   it("shows the case's whole chain of custody, verified, from the case screen", async () => {
     await js(`window.location.hash = "#/cases/${caseId}";`);
     await click("case-custody");
-    const check = await waitVisible(driver, "custody-check", 30_000);
-    assert.equal(await check.getAttribute("data-verified"), "true", await check.getText());
+    await waitVisible(driver, "custody-check", 30_000);
+    assert.equal(await attrOf(driver, "custody-check", "data-verified"), "true", await textOf(driver, "custody-check"));
     assert.equal(await textOf(driver, "custody-title"), format(es["case_custody.heading"], { reference: "EXP-2026-031" }));
-    const events = [];
-    for (const r of await driver.findElements(byId("custody-row"))) events.push(await r.getAttribute("data-event"));
+    const events = await js(`return [...document.querySelectorAll('[data-testid="custody-row"]')].map((r) => r.dataset.event);`);
     for (const e of ["CASE_CREATED", "SESSION_CREATED", "IMPORT_START", "HASH_RECORDED", "EXPORT_CREATED", "ENTREGA"]) assert.ok(events.includes(e), `${e} in ${events}`);
-    assert.ok(await textOf(driver, "custody-check").then((t) => t.includes(String(events.length))), "the check counts every line");
-    const entrega = await driver.findElement(By.css('[data-testid="custody-row"][data-event="ENTREGA"]'));
-    assert.match(await entrega.getText(), /FGE-OAX-2026-0142/, "the seal is on the delivery's line");
+    const verified = format(es["case_custody.verified"], { n: events.length });
+    assert.ok((await textOf(driver, "custody-check")).includes(verified), `the check counts every line: ${verified}`);
+    // The export's line gives the custody.head the zip carries.
+    const inZip = spawnSync("python3", ["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); [name] = [n for n in z.namelist() if n.split('/')[-2:] == ['custody', 'custody.head']]; print(z.read(name).decode().split()[1])", zip], { encoding: "utf8" });
+    assert.equal(inZip.status, 0, inZip.stderr);
+    const bundleHead = await js(`return document.querySelector('[data-testid="custody-row"][data-event="EXPORT_CREATED"] [data-testid="custody-bundle-head"]')?.dataset.sha256;`);
+    assert.equal(bundleHead, inZip.stdout.trim(), "the export line's head is the bundle's custody.head");
+    const entrega = await js(`return document.querySelector('[data-testid="custody-row"][data-event="ENTREGA"]')?.innerText ?? "";`);
+    assert.match(entrega, /FGE-OAX-2026-0142/, "the seal is on the delivery's line");
     assert.equal(await textOf(driver, "custody-count"), format(es["custody.count"], { n: events.length }));
     await screenshot(driver, "58-case-custody-es");
     // The filter shows one kind of line.
     await driver.findElement(By.css('[data-testid="custody-filter"] option[value="ENTREGA"]')).click();
     await driver.wait(async () => (await driver.findElements(byId("custody-row"))).length === 1, 5000, "the filter kept other lines");
-    shownHead = await (await driver.findElement(byId("custody-head"))).getAttribute("data-sha256");
+    shownHead = await attrOf(driver, "custody-head", "data-sha256");
     assert.match(shownHead, /^[0-9a-f]{64}$/);
   });
 
@@ -261,7 +266,8 @@ describe("hand-over and reception", { skip: missing.length ? `needs ${missing.jo
   it("turns the case's custody screen red, naming the line, once a line is taken out of the vault by hand", async () => {
     await unlock("Berta");
     await js(`window.location.hash = "#/cases/${receivedCaseId}/custody";`);
-    assert.equal(await (await waitVisible(driver, "custody-check", 30_000)).getAttribute("data-verified"), "true");
+    await waitVisible(driver, "custody-check", 30_000);
+    assert.equal(await attrOf(driver, "custody-check", "data-verified"), "true");
     const before = (await driver.findElements(byId("custody-row"))).length;
     // What a hand edit of the vault file would do (as tests/cli do it).
     const edit = spawnSync("python3", ["-c", `
@@ -272,9 +278,8 @@ db.execute("DELETE FROM custody WHERE chain = ? AND seq = 2", (sys.argv[2],))
 db.commit()`, receiver.env.RELATO_VAULT, receivedCaseId], { encoding: "utf8" });
     assert.equal(edit.status, 0, edit.stderr);
     await click("custody-refresh");
-    await driver.wait(async () => (await (await driver.findElement(byId("custody-check"))).getAttribute("data-verified")) === "false", 10_000, "the screen still shows the chain intact");
-    const check = await driver.findElement(byId("custody-check"));
-    assert.equal(await check.getAttribute("data-error-code"), "custody.sequence");
+    await driver.wait(async () => (await attrOf(driver, "custody-check", "data-verified")) === "false", 10_000, "the screen still shows the chain intact");
+    assert.equal(await attrOf(driver, "custody-check", "data-error-code"), "custody.sequence");
     assert.equal(
       await textOf(driver, "custody-check-error"),
       format(errorsEs["custody.sequence"], { chain: receivedCaseId, line: 2, found: 3, expected: 2 }),

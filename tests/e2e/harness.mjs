@@ -237,6 +237,11 @@ export async function textOf(driver, testid) {
   return fresh(async () => (await driver.findElement(By.css(`[data-testid="${testid}"]`)).getText()).trim());
 }
 
+/** An attribute of the element with `testid`, found afresh (as `textOf`). */
+export async function attrOf(driver, testid, name) {
+  return fresh(async () => driver.findElement(By.css(`[data-testid="${testid}"]`)).getAttribute(name));
+}
+
 export async function screenshot(driver, name) {
   // Let the web view paint the latest DOM first: two animation frames.
   await driver.executeAsyncScript(

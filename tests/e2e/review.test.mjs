@@ -12,7 +12,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { By, byId, CLI, fresh, Key, launchApp, loadJson, makeSandbox, REPO, screenshot, textOf, until, waitVisible } from "./harness.mjs";
+import { attrOf, By, byId, CLI, fresh, Key, launchApp, loadJson, makeSandbox, REPO, screenshot, textOf, until, waitVisible } from "./harness.mjs";
 
 const es = loadJson("ui/src/locales/es-MX.json");
 const PASS = "una frase de acceso larga";
@@ -238,10 +238,10 @@ describe("reviewing a session", { skip: missing.length ? `needs ${missing.join("
     assert.ok(es["review.add_segment"], "the screen's texts are translated");
 
     // The panel leads to the case's whole chain, checked.
-    await (await waitVisible(driver, "custody-whole-case")).click();
-    const check = await waitVisible(driver, "custody-check", 30_000);
-    assert.equal(await check.getAttribute("data-verified"), "true", await check.getText());
-    const whole = await events();
+    await fresh(async () => (await waitVisible(driver, "custody-whole-case")).click());
+    await waitVisible(driver, "custody-check", 30_000);
+    assert.equal(await attrOf(driver, "custody-check", "data-verified"), "true", await textOf(driver, "custody-check"));
+    const whole = await js(`return [...document.querySelectorAll('[data-testid="custody-row"]')].map((r) => r.dataset.event);`);
     for (const e of ["CASE_CREATED", "SESSION_CREATED", "PLAYBACK", "TRANSCRIPT_SAVED"]) assert.ok(whole.includes(e), `${e} in ${whole}`);
     await js(`window.location.hash = "#/sessions/${sessionId}";`);
     await (await waitVisible(driver, "session-review")).click();

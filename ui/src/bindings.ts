@@ -626,8 +626,9 @@ export type ChainCheckView = {
  */
 lines: number; 
 /**
- * SHA-256 of the last line, when the whole chain verifies: the value
- * a bundle's `custody/custody.head` carries.
+ * SHA-256 of the last line, when the whole chain verifies: the head
+ * `relato log verify --case` prints, and the one a bundle exported now
+ * would carry in `custody/custody.head`.
  */
 head: string | null; 
 /**
@@ -672,7 +673,13 @@ actor: string; event: string; object_kind: string | null; object_id: string | nu
  * The entry's details as JSON text, with the line's purpose (exports,
  * hand-overs) among them.
  */
-details: string }
+details: string; 
+/**
+ * SHA-256 of the line before (the chain's link). For `EXPORT_CREATED`
+ * it is the `custody/custody.head` of that bundle, which was written
+ * before the export was logged.
+ */
+prev: string }
 /**
  * One audio input, as About and the device picker list it.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LatencyStats, formatElapsed, groupHash, isPhaseId, isVerdict, levelFraction, listeningAction, troubleOf } from "./capture";
+import { LatencyStats, chooseInput, formatElapsed, groupHash, isPhaseId, isVerdict, levelFraction, listeningAction, troubleOf } from "./capture";
 
 const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean; repeat: boolean }> = {}) => ({
   key: k,
@@ -88,5 +88,24 @@ describe("listening-mode banner", () => {
     expect(troubleOf(s(false, false, true))).toBe("duration");
     expect(troubleOf(s(false, true, true))).toBe("device");
     expect(troubleOf(s(true, true, true))).toBe("disk");
+  });
+});
+
+describe("choosing the input after listing again", () => {
+  const usb = { name: "USB mic", format: "48000 Hz, 1 ch, i16" };
+  const builtIn = { name: "default", format: "44100 Hz, 2 ch, f32" };
+  const broken = { name: "hw:1", format: null };
+  it("keeps the chosen input when it is still there, even if it is not the first", () => {
+    expect(chooseInput([builtIn, usb], "USB mic")).toEqual({ name: "USB mic", lost: false });
+  });
+  it("falls back to the first usable input and says the chosen one is gone", () => {
+    expect(chooseInput([broken, builtIn], "USB mic")).toEqual({ name: "default", lost: true });
+  });
+  it("does not keep an input that can no longer record", () => {
+    expect(chooseInput([{ ...usb, format: null }, builtIn], "USB mic")).toEqual({ name: "default", lost: true });
+  });
+  it("takes the first usable input on the first listing, and none when nothing can record", () => {
+    expect(chooseInput([broken, builtIn, usb])).toEqual({ name: "default", lost: false });
+    expect(chooseInput([broken], "")).toEqual({ name: undefined, lost: false });
   });
 });

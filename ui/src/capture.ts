@@ -85,3 +85,14 @@ export function troubleOf(s: { writer_failed: boolean; device_lost: boolean; max
   if (s.max_duration_near) return "duration";
   return "";
 }
+
+/**
+ * The input to choose after listing the inputs (again): `keep` if it is
+ * still there and usable, else the first usable one; `lost` says whether
+ * `keep` was asked for and is gone or unusable now.
+ */
+export function chooseInput(devices: { name: string; format: string | null }[], keep?: string): { name: string | undefined; lost: boolean } {
+  const kept = devices.find((d) => d.name === keep && d.format);
+  const name = (kept ?? devices.find((d) => d.format))?.name;
+  return { name, lost: keep !== undefined && keep !== "" && !kept };
+}

@@ -96,6 +96,13 @@ export function custodyList(tr: Translator, options: CustodyListOptions = {}): C
     if (e.sha256) {
       item.append(el("div", { class: "muted small" }, "SHA-256 ", el("code", { class: "hash", title: e.sha256, "data-sha256": e.sha256 }, groupHash(e.sha256))));
     }
+    // The bundle's custody.head was written just before its export was
+    // logged: it is this line's link to the one before.
+    if (e.event === "EXPORT_CREATED") {
+      item.append(
+        el("div", { class: "muted small" }, `${tr.t("custody.bundle_head")} `, el("code", { class: "hash", "data-testid": "custody-bundle-head", "data-sha256": e.prev }, groupHash(e.prev))),
+      );
+    }
     return item;
   };
 

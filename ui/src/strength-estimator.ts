@@ -27,6 +27,8 @@ export function estimate(text: string, inputs: string[]): Estimate {
     dictionary: { ...common.dictionary, ...en.dictionary, ...es.dictionary },
     graphs: common.adjacencyGraphs,
   });
-  const { score, guessesLog10 } = factory.check(text, inputs);
+  // The form passes whole fields ("ODI Oaxaca"): each word counts too.
+  const words = inputs.flatMap((i) => [i, ...i.split(/\s+/)]).filter((w) => w.length > 0);
+  const { score, guessesLog10 } = factory.check(text, words);
   return { score, guessesLog10 };
 }

@@ -136,8 +136,21 @@ pub fn probe_source(source: &ImportSource<'_>) -> Result<Probed, CaptureError> {
             Some(symphonia::core::sample::SampleFormat::S32) => SampleFormat::I32,
             _ => SampleFormat::F32,
         },
-        bits_per_sample: params.bits_per_sample,
+        // Float and companded WAVs without the extensible header state no
+        // bit depth; their codec does.
+        bits_per_sample: params.bits_per_sample.or_else(|| bits_of_codec(params.codec)),
     })
+}
+
+/// The bit depth a PCM codec implies, for headers that do not state it.
+fn bits_of_codec(codec: symphonia::core::codecs::CodecType) -> Option<u32> {
+    use symphonia::core::codecs::*;
+    match codec {
+        CODEC_TYPE_PCM_F32LE | CODEC_TYPE_PCM_F32BE => Some(32),
+        CODEC_TYPE_PCM_F64LE | CODEC_TYPE_PCM_F64BE => Some(64),
+        CODEC_TYPE_PCM_ALAW | CODEC_TYPE_PCM_MULAW => Some(8),
+        _ => None,
+    }
 }
 
 /// Decodes `path` and writes its waveform peaks ([`Peaks`]: min and max of

@@ -248,6 +248,31 @@ fn an_import_keeps_the_files_own_bit_depth_not_what_it_decodes_to() {
             other => panic!("{other:?}"),
         }
     }
+    // A plain IEEE-float WAV (format tag 3, as most tools write it, unlike
+    // hound's extensible header above) states no bit depth: its codec does.
+    let mut wav = Vec::new();
+    let samples = 4_800u32 * 2;
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + samples * 4).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes());
+    for v in [3u16, 2] {
+        wav.extend_from_slice(&v.to_le_bytes());
+    }
+    wav.extend_from_slice(&48_000u32.to_le_bytes());
+    wav.extend_from_slice(&(48_000u32 * 8).to_le_bytes());
+    for v in [8u16, 32] {
+        wav.extend_from_slice(&v.to_le_bytes());
+    }
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&(samples * 4).to_le_bytes());
+    for i in 0..samples {
+        wav.extend_from_slice(&((i % 200) as f32 / 400.0).to_le_bytes());
+    }
+    let source = dir.path().join("flotante.wav");
+    std::fs::write(&source, &wav).unwrap();
+    let recording = relato_capture::import::import_file(&vault, &session, &source).unwrap();
+    assert!(matches!(recording.origin, relato_vault::Origin::Imported { bits_per_sample: Some(32), .. }), "{:?}", recording.origin);
 }
 
 #[test]

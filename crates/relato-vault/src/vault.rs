@@ -342,21 +342,27 @@ impl Vault {
     /// The lines of a chain, decrypted, in order. A line whose seal fails is
     /// reported by number.
     pub fn custody_lines(&self, chain: &str) -> Result<Vec<SignedLine>> {
+        self.custody_rows(chain)?.into_iter().map(|(_, line)| line).collect()
+    }
+
+    /// Every stored row of a chain, in order, each opened on its own: a row
+    /// whose seal fails is an error in its place (naming it), and the rows
+    /// around it still open — for showing what can be read of a damaged
+    /// chain.
+    pub fn custody_rows(&self, chain: &str) -> Result<Vec<(u64, Result<SignedLine>)>> {
         let mut stmt = self.store.conn.prepare("SELECT seq, sv, body FROM custody WHERE chain = ?1 ORDER BY seq")?;
         let rows = stmt.query_map([chain], |r| Ok((r.get::<_, u64>(0)?, r.get::<_, u32>(1)?, r.get::<_, Vec<u8>>(2)?)))?;
-        let mut lines = Vec::new();
+        let mut out = Vec::new();
         for row in rows {
             let (seq, sv, body) = row?;
-            let line = self.open_row("custody", &format!("{chain}/{seq}"), sv, &body).map_err(|_| {
-                VaultError::Custody {
-                    chain: chain.to_owned(),
-                    line: seq,
-                    fault: crate::error::CustodyFault::Malformed("the stored entry was altered or moved".into()),
-                }
-            })?;
-            lines.push(line);
+            let line = self.open_row("custody", &format!("{chain}/{seq}"), sv, &body).map_err(|_| VaultError::Custody {
+                chain: chain.to_owned(),
+                line: seq,
+                fault: crate::error::CustodyFault::Malformed("the stored entry was altered or moved".into()),
+            });
+            out.push((seq, line));
         }
-        Ok(lines)
+        Ok(out)
     }
 
     /// Verifies one chain: `vault`, or a case id.

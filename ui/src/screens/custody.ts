@@ -11,6 +11,7 @@ import { custodyList } from "../custody-list";
 import { copyText, el } from "../dom";
 import type { Translator } from "../i18n";
 import "../review/panels.css";
+import { errorSlot, showError } from "../review/panel-common";
 import { errorMessage } from "../view";
 import type { Ctx } from "./context";
 import { errorBox, loading } from "./shared";
@@ -22,12 +23,18 @@ export function custodyScreen(ctx: Ctx, caseId: string): HTMLElement {
   const check = el("div", { "data-testid": "custody-check-slot" });
   const heading = el("h2", { class: "page-title", "data-testid": "custody-title" });
   const refresh = el("button", { type: "button", class: "small", "data-testid": "custody-refresh" }, tr.t("custody.refresh"));
+  const refreshError = errorSlot("custody-error");
 
   const load = async () => {
     refresh.disabled = true;
     const r = await api.caseCustody(caseId);
     refresh.disabled = false;
-    if (!r.ok) return screen.replaceChildren(errorBox(tr, r.error));
+    if (!r.ok) {
+      // Once shown, the screen stays: the refresh can be tried again.
+      if (screen.contains(heading)) return showError(refreshError, r.error, tr);
+      return screen.replaceChildren(errorBox(tr, r.error));
+    }
+    showError(refreshError, undefined, tr);
     const reference = r.value.reference ?? r.value.case_id;
     heading.textContent = tr.t("case_custody.heading", { reference });
     check.replaceChildren(checkNotice(tr, r.value));
@@ -42,6 +49,7 @@ export function custodyScreen(ctx: Ctx, caseId: string): HTMLElement {
           "section",
           { class: "card panel custody-panel", "data-testid": "custody-panel" },
           el("div", { class: "panel-toolbar" }, lines.filter, refresh),
+          refreshError,
           lines.count,
           lines.list,
         ),

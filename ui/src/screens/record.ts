@@ -14,6 +14,7 @@ import {
   LatencyStats,
   PHASE_IDS,
   SILENCE_DBFS,
+  chooseInput,
   formatElapsed,
   groupHash,
   isPhaseId,
@@ -99,8 +100,8 @@ function beforeRecording(ctx: Ctx, sessionId: string, childCode: string, found: 
   const { tr } = ctx;
   let devices = found;
   const select = el("select", { id: "record-device", "data-testid": "record-device" });
-  /** Lists the inputs, keeping `keep` chosen if it is still there and usable. */
-  const fillSelect = (keep?: string) => {
+  /** Lists the inputs, keeping `keep` chosen if it is still there and usable; says whether it is gone. */
+  const fillSelect = (keep?: string): boolean => {
     select.replaceChildren();
     for (const d of devices) {
       const label = d.bluetooth ? `${d.name} — ${tr.t("record.bluetooth_short")}` : d.name;
@@ -108,8 +109,9 @@ function beforeRecording(ctx: Ctx, sessionId: string, childCode: string, found: 
       if (!d.format) option.disabled = true;
       select.append(option);
     }
-    const usable = devices.find((d) => d.name === keep && d.format) ?? devices.find((d) => d.format);
-    if (usable) select.value = usable.name;
+    const chosen = chooseInput(devices, keep);
+    if (chosen.name !== undefined) select.value = chosen.name;
+    return chosen.lost;
   };
   fillSelect();
   // A microphone plugged in after the screen opened: the inputs are listed
@@ -161,23 +163,23 @@ function beforeRecording(ctx: Ctx, sessionId: string, childCode: string, found: 
     void startCheck();
   });
   rescan.addEventListener("click", async () => {
-    // Nothing else may use the input meanwhile: the test and the start wait.
-    for (const b of [rescan, testButton, startButton]) b.disabled = true;
+    // Nothing else may use the input meanwhile: the choice, the test and the start wait.
+    for (const c of [rescan, testButton, startButton, select]) c.disabled = true;
     rescanned.textContent = "";
     const keep = select.value;
     await api.cancelCheck();
     const r = await api.listDevices();
     if (r.ok) {
       devices = r.value;
-      fillSelect(keep);
+      const lost = fillSelect(keep);
       describe();
       result.replaceChildren();
-      rescanned.textContent = tr.t("record.rescanned", { n: devices.length });
+      rescanned.textContent = lost ? tr.t("record.rescanned_lost", { n: devices.length, name: keep }) : tr.t("record.rescanned", { n: devices.length });
     }
     await startCheck();
     // After the check's own (which clears the slot first).
     if (!r.ok) showError(r.error);
-    for (const b of [rescan, testButton, startButton]) b.disabled = false;
+    for (const c of [rescan, testButton, startButton, select]) c.disabled = false;
   });
 
   testButton.addEventListener("click", async () => {
@@ -217,11 +219,12 @@ function beforeRecording(ctx: Ctx, sessionId: string, childCode: string, found: 
   });
 
   startButton.addEventListener("click", async () => {
-    startButton.disabled = true;
+    // The input is the recording's from now on: no other choice, test or listing.
+    for (const c of [startButton, testButton, rescan, select]) c.disabled = true;
     showError(undefined);
     const r = await api.startRecording(sessionId, select.value || null);
     if (!r.ok) {
-      startButton.disabled = false;
+      for (const c of [startButton, testButton, rescan, select]) c.disabled = false;
       showError(r.error);
       void startCheck();
       return;
