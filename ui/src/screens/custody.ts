@@ -84,15 +84,7 @@ function checkNotice(tr: Translator, view: CaseCustody): HTMLElement {
     "section",
     { class: "verdict ok", "data-testid": "custody-check", "data-verified": "true" },
     el("h3", {}, tr.t("case_custody.verified", { n: check.lines })),
-    el(
-      "p",
-      { class: "custody-head-line" },
-      `${tr.t("case_custody.head")} `,
-      el("code", { class: "hash", "data-testid": "custody-head", "data-sha256": head }, groupHash(head)),
-      " ",
-      copy,
-      " ",
-      copyStatus,
-    ),
+    el("p", {}, tr.t("case_custody.head")),
+    el("p", {}, el("code", { class: "hash", "data-testid": "custody-head", "data-sha256": head }, groupHash(head)), " ", copy, " ", copyStatus),
   );
 }
