@@ -145,11 +145,26 @@ pub fn case_custody(v: &Vault, case_id: &str) -> Result<CaseCustodyView, Command
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::dto::CaseInput;
     use crate::service::VaultService;
     use sha2::{Digest, Sha256};
+
+    /// Logs a delivery of the case's evidence (seal SELLO-7, with a purpose).
+    pub(crate) fn log_delivery(vaults: &VaultService, case_id: &str) {
+        let h = relato_vault::HandOver {
+            kind: relato_vault::HandOverKind::Delivery,
+            counterpart: "Lic. Marta Ríos",
+            institution: Some("Fiscalía"),
+            purpose: Some("carpeta de investigación"),
+            medium: Some("USB"),
+            seal: Some("SELLO-7"),
+            bundle_sha256: None,
+            file_sha256: None,
+        };
+        vaults.with_vault(|v| Ok(v.log_handover(case_id, &h)?)).unwrap();
+    }
 
     /// A vault whose case EXP-1 has three lines (created, a session, a
     /// delivery), and a second case; returns the first case's id.
@@ -157,21 +172,7 @@ mod tests {
         let (vaults, session) = crate::recording::tests::vault_with_session(dir);
         let case_id = vaults.with_vault(|v| Ok(v.session(&session)?.case_id)).unwrap();
         vaults.create_case(CaseInput { reference: "EXP-2".into(), place: None, institution: None }).unwrap();
-        vaults
-            .with_vault(|v| {
-                let h = relato_vault::HandOver {
-                    kind: relato_vault::HandOverKind::Delivery,
-                    counterpart: "Lic. Marta Ríos",
-                    institution: Some("Fiscalía"),
-                    purpose: Some("carpeta de investigación"),
-                    medium: Some("USB"),
-                    seal: Some("SELLO-7"),
-                    bundle_sha256: None,
-                    file_sha256: None,
-                };
-                Ok(v.log_handover(&case_id, &h)?)
-            })
-            .unwrap();
+        log_delivery(&vaults, &case_id);
         (vaults, case_id)
     }
 

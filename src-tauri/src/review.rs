@@ -561,22 +561,8 @@ mod tests {
         assert!((2_000..2_600).contains(&range[1].as_u64().unwrap()), "{details}");
 
         // A hand-over of the case's evidence shows in every session's list, with its purpose.
-        vaults
-            .with_vault(|v| {
-                let case_id = v.session(&session)?.case_id;
-                let h = relato_vault::HandOver {
-                    kind: relato_vault::HandOverKind::Delivery,
-                    counterpart: "Lic. Marta Ríos",
-                    institution: None,
-                    purpose: Some("carpeta de investigación"),
-                    medium: Some("USB"),
-                    seal: Some("SELLO-7"),
-                    bundle_sha256: None,
-                    file_sha256: None,
-                };
-                Ok(v.log_handover(&case_id, &h)?)
-            })
-            .unwrap();
+        let case_id = vaults.with_vault(|v| Ok(v.session(&session)?.case_id)).unwrap();
+        crate::custody::tests::log_delivery(&vaults, &case_id);
         let lines = vaults.with_vault(|v| session_custody(v, &session)).unwrap();
         let entrega = lines.iter().find(|e| e.event == "ENTREGA").expect("the hand-over is listed");
         let details: serde_json::Value = serde_json::from_str(&entrega.details).unwrap();

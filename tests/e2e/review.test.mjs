@@ -273,8 +273,7 @@ describe("reviewing a session", { skip: missing.length ? `needs ${missing.join("
     await tab("tab-custody");
     let playbacks = [];
     const listened = async () => {
-      playbacks = [];
-      for (const r of await driver.findElements(By.css('[data-testid="custody-row"][data-event="PLAYBACK"]'))) playbacks.push(await r.getText());
+      playbacks = await js(`return [...document.querySelectorAll('[data-testid="custody-row"][data-event="PLAYBACK"]')].map((r) => r.innerText);`);
       return playbacks.length === 2;
     };
     await driver.wait(listened, 10_000).catch((e) => {
