@@ -853,7 +853,7 @@ pub async fn receive_bundle(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dto::{CaseInput, NewVaultInput, SessionInput};
+    use crate::dto::{CaseInput, NewVaultInput};
     use relato_vault::KdfParams;
 
     const PASS: &str = "una frase de acceso larga";
@@ -865,21 +865,8 @@ mod tests {
     /// A vault unlocked as Ana, with one case and a session holding an
     /// imported one-second WAV.
     fn vault_with_session(dir: &Path) -> (VaultService, String) {
-        let s = VaultService::at(dir.join("vault.relato")).with_kdf(KdfParams::insecure_fast());
-        s.create(NewVaultInput { organisation: "ODI".into(), admin_name: "Ana".into(), passphrase: PASS.into() }).unwrap();
-        let case = s.create_case(CaseInput { reference: "EXP-2026/031".into(), place: None, institution: None }).unwrap();
-        let session = s
-            .create_session(SessionInput {
-                case_id: case.id,
-                child_code: "NNA-031".into(),
-                age_years: 7,
-                language: "es".into(),
-                persons_present: vec![],
-                protocol: None,
-                consent_reference: None,
-                location: None,
-            })
-            .unwrap();
+        // The reference's slash is what the bundle-naming test is about.
+        let (s, session) = crate::recording::tests::vault_with_case(dir, "EXP-2026/031");
         let wav = dir.join("entrevista.wav");
         let spec = hound::WavSpec { channels: 1, sample_rate: 16_000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
         let mut w = hound::WavWriter::create(&wav, spec).unwrap();
@@ -887,8 +874,8 @@ mod tests {
             w.write_sample(((n as f32 * 0.1).sin() * 8000.0) as i16).unwrap();
         }
         w.finalize().unwrap();
-        s.with_vault(|v| Ok(relato_capture::import::import_file(v, &session.id, &wav)?)).unwrap();
-        (s, session.id)
+        s.with_vault(|v| Ok(relato_capture::import::import_file(v, &session, &wav)?)).unwrap();
+        (s, session)
     }
 
     #[test]

@@ -510,9 +510,15 @@ pub(crate) mod tests {
 
     /// A vault (cheap key derivation) with one case and one session.
     pub(crate) fn vault_with_session(dir: &tempfile::TempDir) -> (VaultService, String) {
-        let vaults = VaultService::at(dir.path().join("vault.relato")).with_kdf(KdfParams::insecure_fast());
+        vault_with_case(dir.path(), "EXP-1")
+    }
+
+    /// A vault in `dir`, unlocked as Ana, with a case of that reference
+    /// holding one session (NNA-031); returns the session's id.
+    pub(crate) fn vault_with_case(dir: &std::path::Path, reference: &str) -> (VaultService, String) {
+        let vaults = VaultService::at(dir.join("vault.relato")).with_kdf(KdfParams::insecure_fast());
         vaults.create(NewVaultInput { organisation: "ODI".into(), admin_name: "Ana".into(), passphrase: PASS.into() }).unwrap();
-        let case = vaults.create_case(CaseInput { reference: "EXP-1".into(), place: None, institution: None }).unwrap();
+        let case = vaults.create_case(CaseInput { reference: reference.into(), place: None, institution: None }).unwrap();
         let session = vaults
             .create_session(SessionInput {
                 case_id: case.id,
